@@ -1,0 +1,168 @@
+"""Challenges: versioned folders under ``challenges/<specialty>/<slug>/`` described by ``challenge.toml``.
+
+The contract is documented in ``challenges/README.md``; this module parses and checks it.
+"""
+
+from __future__ import annotations
+
+import enum
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from grader.errors import ChallengeError
+from grader.models import ChallengeRef, Limits
+from grader.settings import Settings
+
+MANIFEST_FILE = "manifest.txt"
+
+
+class Feedback(enum.StrEnum):
+    """How much a candidate may see of their own run (recruiters always see everything)."""
+
+    NONE = "none"
+    SUMMARY = "summary"
+    TEST_NAMES = "test names"
+    MESSAGES = "messages"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuntimeSpec(_Strict):
+    dockerfile: str | None = None  # relative to the challenge folder; None: the runner base
+    memory_mb: int = Field(default=2048, ge=64)
+    cpus: float = Field(default=1.0, gt=0)
+    pids: int = Field(default=1024, ge=16)
+    disk_mb: int = Field(default=1024, ge=16)
+    wall_seconds: int = Field(default=600, ge=5)
+    test_seconds: int = Field(default=30, ge=1)
+
+
+class CandidateSpec(_Strict):
+    kind: Literal["cli", "service", "functions"]
+    dependencies: Literal["stdlib", "declared", "allowlist"] = "declared"
+    allowed: tuple[str, ...] = ()  # project names allowed when dependencies = "allowlist"
+
+
+class CategorySpec(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    weight: float = Field(gt=0)
+    description: str = ""
+
+
+class ChallengeSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
+    version: str
+    title: str
+    specialty: Literal["backend", "ml", "data", "devops"] | str
+    level: str = ""
+    time_budget: str = ""
+    feedback: Feedback = Feedback.SUMMARY
+    runtime: RuntimeSpec = RuntimeSpec()
+    candidate: CandidateSpec
+    categories: tuple[CategorySpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_categories(self) -> ChallengeSpec:
+        names = [c.name for c in self.categories]
+        if len(names) != len(set(names)):
+            raise ValueError(f"category names must be unique, got {names}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """A loaded challenge: its parsed spec and where its files are."""
+
+    spec: ChallengeSpec
+    root: Path
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def ref(self) -> ChallengeRef:
+        return ChallengeRef(id=self.spec.id, version=self.spec.version, title=self.spec.title)
+
+    @property
+    def tests_dir(self) -> Path:
+        return self.root / "tests"
+
+    @property
+    def dockerfile(self) -> Path | None:
+        rel = self.spec.runtime.dockerfile
+        return self.root / rel if rel else None
+
+    def manifest(self) -> tuple[str, ...]:
+        """The expected hidden test IDs, one per line in ``tests/manifest.txt``."""
+        path = self.tests_dir / MANIFEST_FILE
+        if not path.is_file():
+            raise ChallengeError(
+                f"challenge {self.id} has no tests/{MANIFEST_FILE}",
+                hint=f"run `grader challenges manifest {self.id}` to write it",
+            )
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+    def limits(self, settings: Settings) -> Limits:
+        """The challenge's limits, clamped to the operator's global bounds."""
+        rt = self.spec.runtime
+        return Limits(
+            memory_mb=min(rt.memory_mb, settings.max_memory_mb),
+            cpus=min(rt.cpus, settings.max_cpus),
+            pids=min(rt.pids, settings.max_pids),
+            disk_mb=rt.disk_mb,
+            wall_seconds=min(rt.wall_seconds, settings.max_wall_seconds),
+            test_seconds=min(rt.test_seconds, rt.wall_seconds),
+        )
+
+
+def load_challenge(root: Path) -> Challenge:
+    """Parse ``root/challenge.toml``; every problem is a :class:`ChallengeError` naming the file."""
+    path = root / "challenge.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ChallengeError(f"{path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ChallengeError(f"{path} is not valid TOML: {exc}") from exc
+    try:
+        spec = ChallengeSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ChallengeError(f"{path} is invalid: {problems}") from exc
+    if not (root / "tests").is_dir():
+        raise ChallengeError(f"challenge {spec.id} has no tests/ folder at {root / 'tests'}")
+    return Challenge(spec=spec, root=root)
+
+
+def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
+    """Load the challenge called ``challenge_id`` (``<specialty>/<slug>``) from the first root holding it."""
+    if challenge_id.count("/") != 1 or ".." in challenge_id:
+        raise ChallengeError(
+            f"{challenge_id!r} is not a challenge id", hint="ids look like devops/task-tracker"
+        )
+    for base in search:
+        if (base / challenge_id / "challenge.toml").is_file():
+            return load_challenge(base / challenge_id)
+    known = ", ".join(c.id for c in discover(search)) or "none"
+    raise ChallengeError(f"no challenge called {challenge_id!r}", hint=f"known: {known}")
+
+
+def discover(search: tuple[Path, ...]) -> list[Challenge]:
+    """Every loadable challenge under the search roots, sorted by id."""
+    found: dict[str, Challenge] = {}
+    for base in search:
+        for toml in sorted(base.glob("*/*/challenge.toml")):
+            challenge = load_challenge(toml.parent)
+            found.setdefault(challenge.id, challenge)
+    return sorted(found.values(), key=lambda c: c.id)

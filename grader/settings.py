@@ -1,0 +1,99 @@
+"""Settings, read from ``GRADER_*`` environment variables through one cached factory.
+
+Every setting is documented in ``docs/configuration.md``. Nothing is read at import time:
+call :func:`get_settings` (tests call ``get_settings.cache_clear()`` after changing the env).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from grader.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_ALLOWLIST = (
+    "https://github.com/",
+    "https://gitlab.com/",
+    "https://bitbucket.org/",
+    "https://codeberg.org/",
+)
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "grader"
+
+
+class Settings(BaseSettings):
+    """The grader's configuration. Field names map to ``GRADER_<NAME>`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="GRADER_", frozen=True, extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)
+    database_url: str = ""  # default: a SQLite file under ``home``
+    challenges_dir: Path = PROJECT_ROOT / "challenges"
+
+    # Intake
+    repo_allowlist: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWLIST
+    clone_timeout_seconds: int = Field(default=120, ge=5, le=3600)
+    max_repo_mb: int = Field(default=100, ge=1, le=10_000)
+    max_repo_files: int = Field(default=5_000, ge=10, le=1_000_000)
+
+    # Sandbox
+    docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)
+    runner_base_image: str = ""  # empty: build grader-runner-base offline with debootstrap
+    debian_suite: str = "bookworm"
+    max_memory_mb: int = Field(default=8192, ge=128)
+    max_cpus: float = Field(default=4.0, gt=0)
+    max_pids: int = Field(default=4096, ge=16)
+    max_wall_seconds: int = Field(default=1800, ge=10)
+
+    # Candidate dependencies
+    allow_dependency_download: bool = True  # host-side ``pip download`` into the wheel cache
+
+    @field_validator("repo_allowlist", mode="before")
+    @classmethod
+    def _split_allowlist(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("repo_allowlist")
+    @classmethod
+    def _check_allowlist(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for prefix in value:
+            if not prefix.startswith(("https://", "http://")) or not prefix.endswith("/"):
+                msg = f"allowlist prefix {prefix!r} must start with http(s):// and end with '/'"
+                raise ValueError(msg)
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'grader.db'}"
+
+    @property
+    def wheel_cache(self) -> Path:
+        return self.home / "wheels"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings; fails fast with the variable name on a bad value."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "GRADER_" + str(first["loc"][0]).upper() if first["loc"] else "GRADER_*"
+        raise ConfigError(
+            f"invalid setting {name}: {first['msg']}",
+            hint="see docs/configuration.md for every setting and its format",
+        ) from exc
