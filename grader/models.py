@@ -140,6 +140,7 @@ class Collected:
     tests: tuple[TestResult, ...]
     expected: tuple[str, ...]  # the challenge's test-ID manifest
     problems: tuple[str, ...] = ()  # integrity or completeness problems, in plain words
+    facts: dict[str, str] = field(default_factory=dict)  # what the judge recorded, e.g. entry point
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,151 @@
+"""Tamper indicators: signs that a submission probes or tries to rewrite the grader.
+
+In this grader candidate code never shares a process with the judge, so these cannot change a
+result; they are still evidence of intent, and a human reviews them (outcome ``flagged``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
+
+from grader.analyse.rules import Hit
+from grader.analyse.source import PyFile, dotted
+
+# Hooks that can change which tests run or what their outcome says.
+_OUTCOME_HOOKS = frozenset(
+    {
+        "pytest_collection_modifyitems",
+        "pytest_pyfunc_call",
+        "pytest_report_teststatus",
+        "pytest_runtest_call",
+        "pytest_runtest_logreport",
+        "pytest_runtest_makereport",
+        "pytest_runtest_protocol",
+        "pytest_sessionfinish",
+        "pytest_terminal_summary",
+    }
+)
+_PYTEST_MODULES = frozenset({"pytest", "_pytest", "pluggy"})
+_FRAME_CALLS = frozenset(
+    {
+        "sys._getframe",
+        "sys._current_frames",
+        "inspect.currentframe",
+        "inspect.stack",
+        "inspect.getouterframes",
+        "inspect.trace",
+        "gc.get_objects",
+        "gc.get_referrers",
+    }
+)
+_STARTUP_FILES = frozenset({"sitecustomize.py", "usercustomize.py"})
+_PYTEST_SECTION = {
+    "pytest.ini": re.compile(r"^\[pytest\]", re.MULTILINE),
+    "tox.ini": re.compile(r"^\[pytest\]", re.MULTILINE),
+    "setup.cfg": re.compile(r"^\[tool:pytest\]", re.MULTILINE),
+    "pyproject.toml": re.compile(r"^\[tool\.pytest", re.MULTILINE),
+}
+_PROBES = re.compile(r"PYTEST_CURRENT_TEST|grader_harness|/judge\b")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def tamper_files(path: str, text: str | None) -> Iterator[Hit]:
+    """Files that matter only to Python's start-up or to pytest, judged by name (and section)."""
+    name = PurePosixPath(path).name
+    if name in _STARTUP_FILES or name.endswith(".pth"):
+        yield Hit(
+            "startup-hook",
+            f"{name} is run automatically when Python starts; no solution needs one",
+            path,
+        )
+    if name == "conftest.py":
+        yield Hit("pytest-config", "conftest.py configures pytest; the judge never loads it", path)
+    section = _PYTEST_SECTION.get(name)
+    if section is not None and text is not None:
+        match = section.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            yield Hit(
+                "pytest-config", f"{name} configures pytest: the judge ignores it", path, line
+            )
+
+
+def text_probes(path: str, text: str) -> Iterator[Hit]:
+    """Mentions of the judge, and invisible characters that make code read unlike it runs."""
+    for number, line in enumerate(text.split("\n"), 1):
+        probe = _PROBES.search(line)
+        if probe:
+            yield Hit(
+                "judge-probe",
+                f"mentions `{probe.group()}`, which is only useful for probing the grader",
+                path,
+                number,
+            )
+        bidi = _BIDI.search(line)
+        if bidi:
+            yield Hit(
+                "bidi-control",
+                f"hides a bidirectional control character (U+{ord(bidi.group()):04X}) that "
+                "makes code display differently from how it runs",
+                path,
+                number,
+            )
+
+
+def pytest_hooks(f: PyFile) -> Iterator[Hit]:
+    for node in ast.walk(f.tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in _OUTCOME_HOOKS:
+            yield Hit(
+                "pytest-hooks",
+                f"defines the pytest hook `{node.name}`, which can change test outcomes",
+                f.path,
+                node.lineno,
+            )
+
+
+def pytest_imports(f: PyFile) -> Iterator[Hit]:
+    if f.is_test:
+        return
+    for node in ast.walk(f.tree):
+        for module in _imported(node):
+            if module.split(".", 1)[0] in _PYTEST_MODULES:
+                yield Hit(
+                    "pytest-internals",
+                    f"non-test code imports `{module}`; a solution has no use for it",
+                    f.path,
+                    node.lineno if isinstance(node, ast.stmt) else 0,
+                )
+
+
+def _imported(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+    elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        yield node.module
+
+
+def frame_walking(f: PyFile) -> Iterator[Hit]:
+    for node in ast.walk(f.tree):
+        if isinstance(node, ast.Attribute) and node.attr == "f_back":
+            name = "frame.f_back"
+        elif isinstance(node, ast.Call) and dotted(node.func) in _FRAME_CALLS:
+            name = f"{dotted(node.func)}()"
+        else:
+            continue
+        yield Hit(
+            "frame-walking",
+            f"uses `{name}` to inspect its callers' frames or objects, as code that spies "
+            "on its tests does",
+            f.path,
+            node.lineno,
+        )
+
+
+INTEGRITY_RULES: tuple[Callable[[PyFile], Iterator[Hit]], ...] = (
+    pytest_hooks,
+    pytest_imports,
+    frame_walking,
+)

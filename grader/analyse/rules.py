@@ -1,0 +1,58 @@
+"""The rule table: every check the analyser can raise, its severity and what it means.
+
+Severities: ``info`` (worth a look), ``warning`` (a senior reviewer would ask for a change),
+``integrity`` (evidence of probing or tampering with the grader: a human must review).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INFO = "info"
+WARNING = "warning"
+INTEGRITY = "integrity"
+SEVERITY_ORDER = (INTEGRITY, WARNING, INFO)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One occurrence of a rule, before severity, cleaning and capping are applied."""
+
+    rule: str
+    message: str
+    path: str = ""
+    line: int = 0
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        # integrity: tamper indicators
+        Rule("pytest-hooks", INTEGRITY, "defines pytest hooks that can rewrite test outcomes"),
+        Rule("startup-hook", INTEGRITY, "ships a file Python runs at start-up (.pth, *customize)"),
+        Rule("pytest-internals", INTEGRITY, "imports pytest or its internals outside tests"),
+        Rule("frame-walking", INTEGRITY, "walks the call stack or the garbage collector"),
+        Rule("judge-probe", INTEGRITY, "mentions the grader's judge, harness or test variables"),
+        Rule("bidi-control", INTEGRITY, "hides bidirectional control characters (Trojan Source)"),
+        # warnings: what a reviewer would ask to change
+        Rule("syntax-error", WARNING, "a Python file does not parse"),
+        Rule("bare-except", WARNING, "a bare `except:` catches everything, even Ctrl-C"),
+        Rule("swallowed-exception", WARNING, "a broad exception is caught and ignored"),
+        Rule("mutable-default", WARNING, "a mutable default argument is shared between calls"),
+        Rule("dangerous-call", WARNING, "eval/exec/os.system or a shell=True subprocess"),
+        Rule("hardcoded-secret", WARNING, "a secret-looking value is written in the code"),
+        # info: worth a look
+        Rule("pytest-config", INFO, "ships its own pytest configuration (the judge ignores it)"),
+        Rule("print-call", INFO, "print() in library code (debugging left in?)"),
+        Rule("long-function", INFO, "a function longer than 60 lines"),
+        Rule("no-tests", INFO, "the repository has no tests"),
+        Rule("too-large", INFO, "a file too large to analyse"),
+    )
+}

@@ -1,0 +1,266 @@
+"""grade(): fetch -> analyse -> prepare -> sandbox -> collect -> score, as in DESIGN.md's flow.
+
+This is the only module that imports every stage. The CLI, the web app and the Celery task
+are thin adapters around :func:`grade` and :func:`record`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import tarfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from grader.analyse import analyse
+from grader.challenge import Challenge
+from grader.collect import collect
+from grader.errors import InfrastructureError, RejectedError
+from grader.fetch import check_url, fetch, resolve
+from grader.harness import harness_files
+from grader.models import (
+    Finding,
+    GradeReport,
+    Outcome,
+    Phase,
+    Prepared,
+    SandboxRun,
+)
+from grader.prepare import prepare
+from grader.report import render, to_json_dict
+from grader.sandbox import SandboxJob, connect, ensure_challenge_image, run_sandbox
+from grader.score import score
+from grader.settings import Settings
+from grader.store import open_store
+
+log = logging.getLogger(__name__)
+
+MAX_ANALYSED_FILE_BYTES = 512 * 1024
+
+
+class Sandbox(Protocol):
+    """Runs a judge job somewhere isolated. Real: :class:`DockerSandbox`; fake: ``grader.testing``."""
+
+    def image_for(self, challenge: Challenge) -> str: ...
+
+    def run(self, job: SandboxJob) -> SandboxRun: ...
+
+
+class DockerSandbox:
+    """The real sandbox: the local (or configured) Docker daemon."""
+
+    def __init__(self, settings: Settings, progress: Callable[[str], None] | None = None) -> None:
+        self._settings = settings
+        self._progress = progress or (lambda _message: None)
+        self._client = connect(settings.docker_host)
+
+    def image_for(self, challenge: Challenge) -> str:
+        return ensure_challenge_image(self._client, challenge, self._settings, self._progress)
+
+    def run(self, job: SandboxJob) -> SandboxRun:
+        return run_sandbox(self._client, job)
+
+
+class Observer(Protocol):
+    """Told when each phase starts and ends, e.g. to draw progress."""
+
+    def phase_started(self, phase: Phase) -> None: ...
+
+    def phase_finished(self, phase: Phase, seconds: float) -> None: ...
+
+
+class _Silent:
+    def phase_started(self, phase: Phase) -> None:
+        return None
+
+    def phase_finished(self, phase: Phase, seconds: float) -> None:
+        return None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GradeRequest:
+    """One submission to grade. ``commit`` pins it; when empty, ``ref`` is resolved now."""
+
+    url: str
+    challenge: Challenge
+    ref: str | None = None
+    commit: str | None = None
+    run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class _Clock:
+    def __init__(self, observer: Observer) -> None:
+        self.observer = observer
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, phase: Phase) -> Iterator[None]:
+        self.observer.phase_started(phase)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = round(time.perf_counter() - start, 3)
+            self.timings[phase.value] = seconds
+            self.observer.phase_finished(phase, seconds)
+
+
+def grade(
+    request: GradeRequest,
+    settings: Settings,
+    *,
+    sandbox: Sandbox | None = None,
+    observer: Observer | None = None,
+) -> GradeReport:
+    """Grade one submission end to end. Never raises for candidate or infrastructure faults:
+    those become ``rejected`` and ``not_gradable`` reports with the reason in plain words."""
+    clock = _Clock(observer or _Silent())
+    started = datetime.now(UTC)
+    base = GradeReport(
+        run_id=request.run_id,
+        outcome=Outcome.NOT_GRADABLE,
+        score=None,
+        reason="",
+        repo_url=request.url,
+        ref=request.ref,
+        commit=request.commit,
+        challenge=request.challenge.ref,
+        started_at=started,
+    )
+    try:
+        report = _grade(request, settings, sandbox, clock, base)
+    except RejectedError as exc:
+        log.info("run %s rejected: %s", request.run_id, exc)
+        report = dataclasses.replace(base, outcome=Outcome.REJECTED, reason=str(exc))
+    except InfrastructureError as exc:
+        log.warning("run %s not gradable: %s", request.run_id, exc)
+        reason = f"{exc} — an infrastructure fault, not the candidate's; safe to regrade"
+        report = dataclasses.replace(base, outcome=Outcome.NOT_GRADABLE, reason=reason)
+    return dataclasses.replace(report, timings=clock.timings, finished_at=datetime.now(UTC))
+
+
+def _grade(
+    request: GradeRequest,
+    settings: Settings,
+    sandbox: Sandbox | None,
+    clock: _Clock,
+    base: GradeReport,
+) -> GradeReport:
+    challenge = request.challenge
+    with clock.phase(Phase.FETCH):
+        url = check_url(request.url, settings)
+        base = dataclasses.replace(base, repo_url=_redacted(url))
+        commit = request.commit or resolve(url, request.ref, settings)
+        base = dataclasses.replace(base, commit=commit)
+        repo = fetch(url, commit, settings)
+        files = _files_of(repo.tree_tar)
+    with clock.phase(Phase.ANALYSE):
+        findings = analyse(files)
+    with clock.phase(Phase.PREPARE):
+        prepared = prepare(files, challenge, settings)
+        box = sandbox or DockerSandbox(settings)
+        image = box.image_for(challenge)
+    with clock.phase(Phase.SANDBOX):
+        job = SandboxJob(
+            run_id=request.run_id,
+            image=image,
+            limits=challenge.limits(settings),
+            judge_files=_judge_files(challenge, prepared),
+            submission_tar=repo.tree_tar,
+        )
+        run = box.run(job)
+    with clock.phase(Phase.COLLECT):
+        collected = collect(run, challenge)
+    with clock.phase(Phase.SCORE):
+        result = score(collected, challenge)
+    integrity = [f for f in findings if f.severity == "integrity"]
+    integrity += [Finding("judge", "integrity", problem) for problem in collected.problems]
+    outcome = Outcome.FLAGGED if integrity else Outcome.GRADED
+    reason = "" if not integrity else "needs human review: " + "; ".join(f.message for f in integrity[:3])
+    facts = {"skipped_entries": ", ".join(repo.skipped)} if repo.skipped else {}
+    return dataclasses.replace(
+        base,
+        outcome=outcome,
+        score=result.total,
+        reason=reason,
+        tests=collected.tests,
+        categories=result.categories,
+        findings=tuple(findings) + tuple(f for f in integrity if f.rule == "judge"),
+        dependencies=prepared.dependencies,
+        image=run.image,
+        image_digest=run.image_digest,
+        limits=run.limits,
+        facts={**facts, **collected.facts, **_run_facts(run)},
+    )
+
+
+def _run_facts(run: SandboxRun) -> dict[str, str]:
+    facts = {"judge_exit_code": str(run.exit_code)}
+    if run.timed_out:
+        facts["wall_clock"] = f"the run hit the {run.limits.wall_seconds}s wall-clock limit"
+    if run.oom_killed:
+        facts["memory"] = f"a candidate process hit the {run.limits.memory_mb} MB memory limit"
+    return facts
+
+
+def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:
+    files = {f"harness/{name}": data for name, data in harness_files().items()}
+    for path in sorted(challenge.tests_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[f"tests/{path.relative_to(challenge.tests_dir).as_posix()}"] = path.read_bytes()
+    for wheel in prepared.wheels:
+        files[f"wheels/{Path(wheel).name}"] = Path(wheel).read_bytes()
+    files["out/.keep"] = b""
+    return files
+
+
+def _files_of(tree_tar: bytes) -> dict[str, bytes]:
+    """The candidate's files from the fetched tar, in memory, for analysis (never from disk)."""
+    files: dict[str, bytes] = {}
+    with tarfile.open(fileobj=io.BytesIO(tree_tar), mode="r:") as archive:
+        for member in archive:
+            if member.isfile() and member.size <= MAX_ANALYSED_FILE_BYTES:
+                extracted = archive.extractfile(member)
+                if extracted is not None:
+                    files[member.name.removeprefix("./")] = extracted.read()
+    return files
+
+
+def _redacted(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest.split("/", 1)[0]:
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def record(report: GradeReport, settings: Settings, out_dir: Path | None = None) -> dict[str, Path]:
+    """Persist a finished run: the database row and the rendered reports. Returns report paths."""
+    store = open_store(settings.effective_database_url)
+    try:
+        submission_id = store.create_submission(
+            report.repo_url, report.ref, report.commit or "", report.challenge.id, report.challenge.version
+        )
+        store.record_run(
+            submission_id,
+            to_json_dict(report),
+            outcome=report.outcome.value,
+            score=report.score,
+            reason=report.reason,
+            commit_sha=report.commit or "",
+            challenge_id=report.challenge.id,
+            challenge_version=report.challenge.version,
+            started_at=report.started_at,
+            finished_at=report.finished_at,
+            timings=report.timings,
+            image=report.image,
+            image_digest=report.image_digest,
+        )
+    finally:
+        store.close()
+    return render(report, out_dir or settings.reports_dir / report.run_id)

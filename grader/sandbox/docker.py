@@ -1,0 +1,251 @@
+"""Run the judge in a fresh, locked-down container and bring back what it wrote.
+
+The layout and every setting are explained in ``docs/sandbox.md``. Files go in and out as
+tar streams through the Docker API; the worker never follows a path the sandbox wrote.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tarfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker
+import docker.errors
+import requests.exceptions
+from docker.types import LogConfig, Ulimit
+
+from grader.errors import DockerUnavailableError, ImageError, JudgeError
+from grader.models import Limits, SandboxRun
+from grader.text import clean_text
+
+log = logging.getLogger(__name__)
+
+JUDGE_COMMAND = ["python3", "-I", "-B", "/judge/harness/grader_harness/judge.py"]
+RESULTS_PATH = "/judge/out/results.jsonl"
+MAX_RESULTS_BYTES = 1024 * 1024
+MAX_LOG_CHARS = 20_000
+LABEL_MANAGED = "grader.managed"
+LABEL_RUN = "grader.run"
+LABEL_CREATED = "grader.created"
+# Time allowed for container start, copy-out and removal on top of the challenge's wall limit.
+OVERHEAD_SECONDS = 30
+
+# Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
+DOCKER_FAULTS = (docker.errors.APIError, docker.errors.DockerException, requests.exceptions.RequestException)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxJob:
+    """Everything one container run needs: the image, the files, the limits."""
+
+    run_id: str
+    image: str
+    limits: Limits
+    judge_files: Mapping[str, bytes]  # paths relative to /judge, e.g. "tests/test_x.py"
+    submission_tar: bytes = field(repr=False)  # the candidate tree, already normalised
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def connect(docker_host: str = "") -> docker.DockerClient:
+    """A client for the configured daemon, or :class:`DockerUnavailableError` saying how to get one."""
+    client: docker.DockerClient | None = None
+    try:
+        client = docker.DockerClient(base_url=docker_host) if docker_host else docker.from_env()
+        client.ping()
+    except DOCKER_FAULTS as exc:
+        if client is not None:
+            client.close()
+        raise DockerUnavailableError(
+            f"no Docker daemon answers ({type(exc).__name__})",
+            hint="start one (`sudo dockerd &` or `systemctl start docker`), or run `grader doctor`",
+        ) from exc
+    return client
+
+
+def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
+    """Create, fill, start, wait for, empty and remove one container; never leaves it behind."""
+    container_id = _create(client, job)
+    try:
+        _put(client, container_id, "/judge", _tar_of(job.judge_files, dir_mode=0o700))
+        _put(client, container_id, "/submission", job.submission_tar)
+        client.api.start(container_id)
+        exit_code, timed_out = _wait(client, container_id, job.limits.wall_seconds)
+        state = client.api.inspect_container(container_id)["State"]
+        results = _read_results(client, container_id)
+        logs = _log_tail(client, container_id)
+        digest = client.api.inspect_image(job.image)["Id"]
+    except DOCKER_FAULTS as exc:
+        raise DockerUnavailableError(f"Docker failed during the run: {exc}") from exc
+    finally:
+        _remove(client, container_id)
+    return SandboxRun(
+        results_json=results,
+        exit_code=None if timed_out else exit_code,
+        timed_out=timed_out,
+        oom_killed=bool(state.get("OOMKilled")),
+        log_tail=logs,
+        image=job.image,
+        image_digest=str(digest),
+        limits=job.limits,
+    )
+
+
+def _create(client: docker.DockerClient, job: SandboxJob) -> str:
+    limits = job.limits
+    host_config = client.api.create_host_config(
+        network_mode="none",
+        read_only=True,
+        tmpfs={
+            "/work": f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
+            "/tmp": "rw,nosuid,nodev,noexec,size=256m,nr_inodes=50k,mode=1777",
+            "/deps": "rw,nosuid,nodev,size=1024m,mode=0755",
+        },
+        mem_limit=f"{limits.memory_mb}m",
+        memswap_limit=f"{limits.memory_mb}m",
+        nano_cpus=int(limits.cpus * 1e9),
+        pids_limit=limits.pids,
+        cap_drop=["ALL"],
+        cap_add=["SETUID", "SETGID", "KILL"],
+        security_opt=["no-new-privileges"],
+        ipc_mode="private",
+        init=True,
+        ulimits=[Ulimit(name="core", soft=0, hard=0), Ulimit(name="nofile", soft=1024, hard=1024)],
+        log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+    )
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": "/tmp",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "GRADER_TEST_SECONDS": str(limits.test_seconds),
+        "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
+        "GRADER_MEMORY_MB": str(limits.memory_mb),
+        **job.env,
+    }
+    try:
+        created = client.api.create_container(
+            job.image,
+            command=JUDGE_COMMAND,
+            user="0:0",
+            working_dir="/judge",
+            environment=env,
+            volumes=["/judge", "/submission"],
+            host_config=host_config,
+            labels={
+                LABEL_MANAGED: "1",
+                LABEL_RUN: job.run_id,
+                LABEL_CREATED: str(int(time.time())),
+            },
+            network_disabled=True,
+        )
+    except docker.errors.ImageNotFound as exc:
+        raise ImageError(
+            f"image {job.image} is missing", hint="run `grader setup` to build the images"
+        ) from exc
+    except DOCKER_FAULTS as exc:
+        raise DockerUnavailableError(f"Docker could not create the sandbox: {exc}") from exc
+    return str(created["Id"])
+
+
+def _put(client: docker.DockerClient, container_id: str, path: str, data: bytes) -> None:
+    if not client.api.put_archive(container_id, path, data):
+        raise DockerUnavailableError(f"Docker refused to copy files into {path}")
+
+
+def _wait(client: docker.DockerClient, container_id: str, wall_seconds: int) -> tuple[int, bool]:
+    """Wait up to the wall limit; on expiry kill from outside. Returns (exit code, timed out)."""
+    try:
+        status = client.api.wait(container_id, timeout=wall_seconds)
+    except requests.exceptions.ConnectionError as exc:
+        # The SDK reports a read timeout on the wait call as a ConnectionError.
+        if "timed out" not in str(exc).lower():
+            raise
+        log.info("container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds)
+        client.api.kill(container_id)
+        client.api.wait(container_id, timeout=OVERHEAD_SECONDS)
+        return -1, True
+    except requests.exceptions.ReadTimeout:
+        client.api.kill(container_id)
+        client.api.wait(container_id, timeout=OVERHEAD_SECONDS)
+        return -1, True
+    return int(status.get("StatusCode", -1)), False
+
+
+def _read_results(client: docker.DockerClient, container_id: str) -> bytes:
+    """The judge's results file, read from a bounded tar stream (empty if the judge wrote none)."""
+    try:
+        stream, _stat = client.api.get_archive(container_id, RESULTS_PATH)
+    except docker.errors.NotFound:
+        return b""
+    raw = _bounded(stream, MAX_RESULTS_BYTES + 64 * 1024)
+    with tarfile.open(fileobj=io.BytesIO(raw), mode="r|") as archive:
+        for member in archive:
+            if not member.isfile():
+                raise JudgeError(f"results path holds a {member.type!r} entry, not a file")
+            extracted = archive.extractfile(member)
+            return extracted.read(MAX_RESULTS_BYTES + 1) if extracted else b""
+    return b""
+
+
+def _bounded(chunks: Iterator[bytes], limit: int) -> bytes:
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer.extend(chunk)
+        if len(buffer) > limit:
+            raise JudgeError(f"the judge's results exceed {limit // 1024} KiB")
+    return bytes(buffer)
+
+
+def _log_tail(client: docker.DockerClient, container_id: str) -> str:
+    raw = client.api.logs(container_id, stdout=True, stderr=True, tail=200)
+    return clean_text(raw.decode("utf-8", "replace"), MAX_LOG_CHARS)
+
+
+def _remove(client: docker.DockerClient, container_id: str) -> None:
+    try:
+        client.api.remove_container(container_id, v=True, force=True)
+    except docker.errors.NotFound:
+        pass
+    except DOCKER_FAULTS:
+        log.warning("could not remove container %s; `grader sandbox reap` will", container_id[:12])
+
+
+def _tar_of(files: Mapping[str, bytes], *, dir_mode: int) -> bytes:
+    """A root-owned tar of ``files``; folders get ``dir_mode``, files 0600 (judge-only)."""
+    buffer = io.BytesIO()
+    dirs: set[str] = set()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name in sorted(files):
+            parts = name.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                if folder not in dirs:
+                    dirs.add(folder)
+                    archive.addfile(_info(folder, tarfile.DIRTYPE, dir_mode))
+            data = files[name]
+            info = _info(name, tarfile.REGTYPE, 0o600)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _info(name: str, kind: bytes, mode: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.mode = mode
+    info.uid = info.gid = 0
+    info.mtime = 0
+    return info
+
+
+def list_managed(client: docker.DockerClient) -> list[dict[str, Any]]:
+    """Every container this grader created that still exists, running or not."""
+    found: list[dict[str, Any]] = client.api.containers(
+        all=True, filters={"label": f"{LABEL_MANAGED}=1"}
+    )
+    return found

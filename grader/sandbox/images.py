@@ -1,0 +1,203 @@
+"""The runner base image and each challenge's image, built only when their inputs change.
+
+The base is built offline: a Debian ``debootstrap`` rootfs with Python, pytest and pip,
+turned into an image with ``docker import``. Its tag carries a hash of the recipe, so a
+changed recipe builds a new image and an unchanged one is reused. A challenge image is
+``FROM`` the base (build argument ``RUNNER_BASE``) and tagged with a hash of its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from grader.challenge import Challenge
+from grader.errors import ImageError
+from grader.sandbox.docker import DOCKER_FAULTS
+from grader.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BASE_REPOSITORY = "grader-runner-base"
+CHALLENGE_REPOSITORY = "grader-challenge"
+BASE_PACKAGES = ("python3", "python3-pytest", "python3-pip", "ca-certificates")
+# Bump when the rootfs preparation below changes in a way the hash cannot see.
+BASE_RECIPE_VERSION = "1"
+DEBOOTSTRAP_TIMEOUT = 900
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+def base_tag(settings: Settings) -> str:
+    """The tag of the runner base for these settings (a configured image wins)."""
+    if settings.runner_base_image:
+        return settings.runner_base_image
+    recipe = "|".join((BASE_RECIPE_VERSION, settings.debian_suite, *BASE_PACKAGES))
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
+    return f"{BASE_REPOSITORY}:{settings.debian_suite}-{digest}"
+
+
+def image_exists(client: docker.DockerClient, tag: str) -> bool:
+    try:
+        client.api.inspect_image(tag)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def ensure_base_image(
+    client: docker.DockerClient, settings: Settings, progress: Progress = _quiet
+) -> str:
+    """Return the base tag, pulling a configured image or building ours when it is missing."""
+    tag = base_tag(settings)
+    if image_exists(client, tag):
+        return tag
+    if settings.runner_base_image:
+        progress(f"pulling {tag}")
+        try:
+            client.images.pull(tag)
+        except DOCKER_FAULTS as exc:
+            raise ImageError(
+                f"the configured runner base {tag} is not local and cannot be pulled",
+                hint="unset GRADER_RUNNER_BASE_IMAGE to build the base offline",
+            ) from exc
+        return tag
+    _build_base(client, settings, tag, progress)
+    return tag
+
+
+def _build_base(client: docker.DockerClient, settings: Settings, tag: str, progress: Progress) -> None:
+    if shutil.which("debootstrap") is None:
+        raise ImageError(
+            "debootstrap is not installed, so the runner base cannot be built offline",
+            hint="run `scripts/setup` (it installs debootstrap), or `apt-get install debootstrap`",
+        )
+    with tempfile.TemporaryDirectory(prefix="grader-rootfs-") as tmp:
+        rootfs = Path(tmp) / "rootfs"
+        progress(f"debootstrap {settings.debian_suite} (about a minute)")
+        _run(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                f"--include={','.join(BASE_PACKAGES)}",
+                settings.debian_suite,
+                str(rootfs),
+                debian_mirror(),
+            ],
+            "debootstrap",
+        )
+        _prepare_rootfs(rootfs)
+        archive = Path(tmp) / "rootfs.tar"
+        progress("packing the rootfs")
+        _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], "tar")
+        progress(f"docker import as {tag}")
+        repository, _, version = tag.partition(":")
+        try:
+            client.api.import_image_from_file(
+                str(archive),
+                repository=repository,
+                tag=version,
+                changes=['ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin', 'CMD ["python3"]'],
+            )
+        except DOCKER_FAULTS as exc:
+            raise ImageError(f"docker import of the runner base failed: {exc}") from exc
+    log.info("built runner base %s", tag)
+
+
+def _prepare_rootfs(rootfs: Path) -> None:
+    """Trim caches and create the sandbox's mount points with their modes (see docs/sandbox.md)."""
+    for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
+        for entry in (rootfs / cache).glob("*"):
+            if entry.is_file():
+                entry.unlink()
+    # Anonymous volumes copy the mode of the image folder they are mounted on.
+    for folder, mode in (("judge", 0o700), ("submission", 0o755), ("deps", 0o755), ("work", 0o1777)):
+        path = rootfs / folder
+        path.mkdir(exist_ok=True)
+        path.chmod(mode)
+
+
+def debian_mirror() -> str:
+    """The Debian mirror this machine's apt uses (so the build needs no other network)."""
+    sources = [Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/sources.list")]
+    for source in sources:
+        if not source.is_file():
+            continue
+        for line in source.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            if words[:1] == ["URIs:"] and "security" not in line:
+                return words[1]
+            if words[:1] == ["deb"] and len(words) > 2 and "security" not in line:
+                return words[1] if not words[1].startswith("[") else words[2]
+    raise ImageError(
+        "cannot tell which Debian mirror to build the runner base from",
+        hint="configure apt (/etc/apt/sources.list.d/debian.sources) or set GRADER_RUNNER_BASE_IMAGE",
+    )
+
+
+def challenge_tag(challenge: Challenge, settings: Settings) -> str:
+    """The image a challenge runs in: the base itself, or its own image tagged by input hash."""
+    base = base_tag(settings)
+    dockerfile = challenge.dockerfile
+    if dockerfile is None:
+        return base
+    digest = hashlib.sha256(base.encode())
+    context = dockerfile.parent
+    # The Dockerfile's folder is the build context (``image/`` by convention): it must never
+    # hold hidden tests, since everything in an image is readable by the candidate uid.
+    for path in sorted(p for p in context.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(context)).encode())
+        digest.update(path.read_bytes())
+    name = challenge.id.replace("/", "-")
+    return f"{CHALLENGE_REPOSITORY}-{name}:{digest.hexdigest()[:12]}"
+
+
+def ensure_challenge_image(
+    client: docker.DockerClient, challenge: Challenge, settings: Settings, progress: Progress = _quiet
+) -> str:
+    """Return the challenge's image tag, building the base and then the challenge image if missing."""
+    base = ensure_base_image(client, settings, progress)
+    tag = challenge_tag(challenge, settings)
+    if tag == base or image_exists(client, tag):
+        return tag
+    dockerfile = challenge.dockerfile
+    assert dockerfile is not None  # challenge_tag returned the base otherwise
+    progress(f"building {tag}")
+    try:
+        client.images.build(
+            path=str(dockerfile.parent),
+            dockerfile=dockerfile.name,
+            tag=tag,
+            buildargs={"RUNNER_BASE": base},
+            rm=True,
+            forcerm=True,
+            network_mode="none",
+            pull=False,
+        )
+    except docker.errors.BuildError as exc:
+        raise ImageError(f"the image for {challenge.id} failed to build: {exc.msg}") from exc
+    except DOCKER_FAULTS as exc:
+        raise ImageError(f"the image for {challenge.id} failed to build: {exc}") from exc
+    return tag
+
+
+def _run(argv: list[str], what: str) -> None:
+    try:
+        subprocess.run(argv, check=True, capture_output=True, timeout=DEBOOTSTRAP_TIMEOUT)
+    except subprocess.CalledProcessError as exc:
+        tail = exc.stderr.decode("utf-8", "replace")[-2000:] or exc.stdout.decode("utf-8", "replace")[-2000:]
+        raise ImageError(f"{what} failed (exit {exc.returncode}): {tail}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise ImageError(f"{what} did not finish within {DEBOOTSTRAP_TIMEOUT}s") from exc

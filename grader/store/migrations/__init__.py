@@ -1,0 +1,1 @@
+"""Alembic migrations for the grader's database (run by :func:`grader.store.open_store`)."""

@@ -1,0 +1,97 @@
+"""The database tables, as typed SQLAlchemy 2 declarative models.
+
+Alembic migrations in ``migrations/versions/`` create exactly these tables; a unit test
+checks that autogenerate finds no difference between the two.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SUBMISSION_STATES = ("queued", "running", "done")
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored as UTC; SQLite, which drops the zone, reads back UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamp {value.isoformat()} has no time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Named constraints, so batch-mode migrations on SQLite can find them again."""
+
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class SubmissionTable(Base):
+    __tablename__ = "submissions"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    repo_url: Mapped[str] = mapped_column(sa.String(2048))
+    ref: Mapped[str | None] = mapped_column(sa.String(255))
+    commit_sha: Mapped[str] = mapped_column(sa.String(64))
+    challenge_id: Mapped[str] = mapped_column(sa.String(255), index=True)
+    challenge_version: Mapped[str] = mapped_column(sa.String(64))
+    state: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class RunTable(Base):
+    __tablename__ = "runs"
+    __table_args__ = (sa.UniqueConstraint("submission_id", "attempt"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    # No index of its own: the unique (submission_id, attempt) constraint serves lookups.
+    submission_id: Mapped[str] = mapped_column(
+        sa.String(36), sa.ForeignKey("submissions.id", ondelete="CASCADE")
+    )
+    attempt: Mapped[int] = mapped_column(sa.Integer)
+    outcome: Mapped[str] = mapped_column(sa.String(32))
+    score: Mapped[float | None] = mapped_column(sa.Float)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    commit_sha: Mapped[str | None] = mapped_column(sa.String(64))
+    challenge_id: Mapped[str] = mapped_column(sa.String(255), index=True)
+    challenge_version: Mapped[str] = mapped_column(sa.String(64))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    timings: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
+    image: Mapped[str] = mapped_column(sa.String(512), default="")
+    image_digest: Mapped[str] = mapped_column(sa.String(255), default="")
+    report: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -1,0 +1,257 @@
+"""The store on a real SQLite file: submissions, runs, prefixes and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from grader.errors import ConfigError
+from grader.store import RunNotFoundError, Store, SubmissionNotFoundError, open_store
+from grader.store.migrate import current_revision, downgrade, upgrade
+from grader.store.tables import Base
+
+STARTED = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'nested' / 'grader.db'}"
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    with open_store(db_url) as opened:
+        yield opened
+
+
+def _submission(store: Store, challenge_id: str = "backend/todo-api") -> str:
+    return store.create_submission(
+        "https://github.com/someone/todo", "main", "a" * 40, challenge_id, "1.0"
+    )
+
+
+def _record(
+    store: Store, submission_id: str, *, outcome: str = "graded", score: float | None = 80.0
+) -> str:
+    report: dict[str, Any] = {"outcome": outcome, "score": score, "tests": [{"id": "t1"}]}
+    return store.record_run(
+        submission_id,
+        report,
+        outcome=outcome,
+        score=score,
+        reason="" if outcome == "graded" else "docker daemon went away",
+        commit_sha="a" * 40,
+        challenge_id="backend/todo-api",
+        challenge_version="1.0",
+        started_at=STARTED,
+        finished_at=STARTED + timedelta(seconds=42),
+        timings={"fetch": 0.1, "sandbox": 3.5},
+        image="grader-runner-base:bookworm",
+        image_digest="sha256:" + "b" * 64,
+    )
+
+
+def _attempts(db_url: str) -> list[tuple[Any, ...]]:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            query = sa.text("SELECT attempt, outcome FROM runs ORDER BY attempt")
+            return [tuple(row) for row in conn.execute(query)]
+    finally:
+        engine.dispose()
+
+
+def test_open_store_creates_the_missing_parent_folder_and_migrates_to_head(db_url: str) -> None:
+    with open_store(db_url):
+        pass
+    engine = sa.create_engine(db_url)
+    try:
+        assert current_revision(engine) == "0001"
+        assert {"submissions", "runs"} <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_second_run_of_a_submission_gets_attempt_two(store: Store, db_url: str) -> None:
+    submission = _submission(store)
+    _record(store, submission, outcome="not_gradable", score=None)
+    _record(store, submission)
+    assert _attempts(db_url) == [(1, "not_gradable"), (2, "graded")]
+
+
+def test_recording_a_run_marks_the_submission_done(store: Store, db_url: str) -> None:
+    submission = _submission(store)
+    store.set_state(submission, "running")
+    _record(store, submission)
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            state: str = conn.execute(sa.text("SELECT state FROM submissions")).scalar_one()
+    finally:
+        engine.dispose()
+    assert state == "done"
+
+
+def test_recording_a_run_for_an_unknown_submission_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(SubmissionNotFoundError, match="no submission"):
+        _record(store, "00000000-0000-0000-0000-000000000000")
+
+
+def test_list_runs_shows_newest_first_and_filters_by_challenge(store: Store) -> None:
+    first = _record(store, _submission(store))
+    other = _submission(store, challenge_id="data/etl")
+    store.record_run(
+        other,
+        {},
+        outcome="graded",
+        score=50.0,
+        reason="",
+        commit_sha=None,
+        challenge_id="data/etl",
+        challenge_version="2",
+        started_at=None,
+        finished_at=None,
+        timings={},
+        image="",
+        image_digest="",
+    )
+    rows = store.list_runs()
+    assert [r.challenge_id for r in rows] == ["data/etl", "backend/todo-api"]
+    assert rows[1].id == first
+    assert rows[1].repo_url == "https://github.com/someone/todo"
+    assert [r.challenge_id for r in store.list_runs(challenge_id="backend/todo-api")] == [
+        "backend/todo-api"
+    ]
+    assert len(store.list_runs(limit=1)) == 1
+
+
+def test_get_run_by_unique_prefix_returns_the_report_and_aware_timestamps(store: Store) -> None:
+    run_id = _record(store, _submission(store))
+    detail = store.get_run(run_id[:8])
+    assert detail.row.id == run_id
+    assert detail.attempt == 1
+    assert detail.report == {"outcome": "graded", "score": 80.0, "tests": [{"id": "t1"}]}
+    assert detail.timings == {"fetch": 0.1, "sandbox": 3.5}
+    assert detail.row.finished_at == STARTED + timedelta(seconds=42)
+    assert detail.row.finished_at is not None and detail.row.finished_at.tzinfo is not None
+
+
+def test_timestamps_in_other_zones_are_stored_as_the_same_instant(store: Store) -> None:
+    paris = timezone(timedelta(hours=1))
+    submission = _submission(store)
+    run_id = store.record_run(
+        submission,
+        {},
+        outcome="graded",
+        score=1.0,
+        reason="",
+        commit_sha=None,
+        challenge_id="backend/todo-api",
+        challenge_version="1.0",
+        started_at=datetime(2025, 3, 1, 13, 0, tzinfo=paris),
+        finished_at=None,
+        timings={},
+        image="",
+        image_digest="",
+    )
+    assert store.get_run(run_id).started_at == STARTED
+
+
+def test_get_run_with_an_ambiguous_prefix_says_so(store: Store, db_url: str) -> None:
+    submission = _submission(store)
+    first, second = _record(store, submission), _record(store, submission)
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            for old, new in ((first, "abcd1111"), (second, "abcd2222")):
+                conn.execute(
+                    sa.text("UPDATE runs SET id = :new WHERE id = :old"),
+                    {"new": new + old[8:], "old": old},
+                )
+    finally:
+        engine.dispose()
+    with pytest.raises(RunNotFoundError, match="more than one run"):
+        store.get_run("abcd")
+    assert store.get_run("abcd2").attempt == 2
+
+
+def test_get_run_with_an_unknown_or_too_short_id_is_a_config_error(store: Store) -> None:
+    with pytest.raises(RunNotFoundError, match="no run") as unknown:
+        store.get_run("ffff-not-there")
+    assert isinstance(unknown.value, ConfigError)
+    assert unknown.value.hint
+    with pytest.raises(RunNotFoundError, match="too short"):
+        store.get_run("ab")
+
+
+def test_a_prefix_with_sql_wildcards_matches_nothing(store: Store) -> None:
+    _record(store, _submission(store))
+    with pytest.raises(RunNotFoundError, match="no run"):
+        store.get_run("%%%%")
+
+
+def test_scores_for_challenge_counts_only_graded_runs_with_a_score(store: Store) -> None:
+    submission = _submission(store)
+    _record(store, submission, score=70.0)
+    _record(store, submission, outcome="flagged", score=100.0)
+    _record(store, submission, outcome="not_gradable", score=None)
+    _record(store, submission, score=90.0)
+    assert sorted(store.scores_for_challenge("backend/todo-api")) == [70.0, 90.0]
+    assert store.scores_for_challenge("data/etl") == []
+
+
+def test_an_unknown_outcome_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="outcome"):
+        _record(store, _submission(store), outcome="passed")
+
+
+def test_an_unusable_url_is_a_config_error_naming_the_setting(tmp_path: Path) -> None:
+    for url in ("not a url", "nosuchdialect://x/y", f"sqlite:///{tmp_path}"):
+        with pytest.raises(ConfigError) as caught:
+            open_store(url)
+        assert "GRADER_DATABASE_URL" in caught.value.hint
+
+
+def test_migrations_go_from_empty_to_head_and_back_to_base(db_url: str) -> None:
+    Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    engine = sa.create_engine(db_url)
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine)
+        assert current_revision(engine) == "0001"
+        downgrade(engine, "base")
+        assert current_revision(engine) is None
+        assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
+        upgrade(engine)
+        assert current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_match_the_models(db_url: str) -> None:
+    with open_store(db_url):
+        pass
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_files_use_write_ahead_logging(store: Store, db_url: str) -> None:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            mode: str = conn.execute(sa.text("PRAGMA journal_mode")).scalar_one()
+    finally:
+        engine.dispose()
+    assert mode == "wal"
