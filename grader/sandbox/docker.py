@@ -158,22 +158,23 @@ def _put(client: docker.DockerClient, container_id: str, path: str, data: bytes)
 
 
 def _wait(client: docker.DockerClient, container_id: str, wall_seconds: int) -> tuple[int, bool]:
-    """Wait up to the wall limit; on expiry kill from outside. Returns (exit code, timed out)."""
-    try:
-        status = client.api.wait(container_id, timeout=wall_seconds)
-    except requests.exceptions.ConnectionError as exc:
-        # The SDK reports a read timeout on the wait call as a ConnectionError.
-        if "timed out" not in str(exc).lower():
-            raise
-        log.info("container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds)
-        client.api.kill(container_id)
-        client.api.wait(container_id, timeout=OVERHEAD_SECONDS)
-        return -1, True
-    except requests.exceptions.ReadTimeout:
-        client.api.kill(container_id)
-        client.api.wait(container_id, timeout=OVERHEAD_SECONDS)
-        return -1, True
-    return int(status.get("StatusCode", -1)), False
+    """Wait up to the wall limit; on expiry kill from outside. Returns (exit code, timed out).
+
+    Polls the container's state instead of holding a long ``wait`` request open: a timed-out
+    HTTP read on the daemon's unix socket leaks the connection inside docker-py.
+    """
+    deadline = time.monotonic() + wall_seconds
+    delay = 0.02
+    while True:
+        state = client.api.inspect_container(container_id)["State"]
+        if not state.get("Running"):
+            return int(state.get("ExitCode", -1)), False
+        if time.monotonic() >= deadline:
+            log.info("container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds)
+            client.api.kill(container_id)
+            return -1, True
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.25)
 
 
 def _read_results(client: docker.DockerClient, container_id: str) -> bytes:

@@ -1,0 +1,83 @@
+"""Where things are and how much candidates may use, read from the environment on every call.
+
+The defaults are the container layout of ``docs/sandbox.md``; the ``GRADER_*`` variables let the
+host run the judge against temporary folders (tests) and let the worker pass the run's limits.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CANDIDATE_UID = 61000
+DEFAULT_TEST_SECONDS = 30.0
+DEFAULT_NPROC = 256
+FSIZE_BYTES = 256 * 1024 * 1024
+CANDIDATE_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name, "")
+    return Path(value) if value else default
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return default
+
+
+def judge_dir() -> Path:
+    return _path("GRADER_JUDGE_DIR", Path("/judge"))
+
+
+def tests_dir() -> Path:
+    return _path("GRADER_TESTS_DIR", judge_dir() / "tests")
+
+
+def out_dir() -> Path:
+    return _path("GRADER_OUT_DIR", judge_dir() / "out")
+
+
+def wheels_dir() -> Path:
+    return _path("GRADER_WHEELS_DIR", judge_dir() / "wheels")
+
+
+def submission_dir() -> Path:
+    return _path("GRADER_SUBMISSION_DIR", Path("/submission"))
+
+
+def work_dir() -> Path:
+    return _path("GRADER_WORK_DIR", Path("/work"))
+
+
+def deps_dir() -> Path:
+    return _path("GRADER_DEPS_DIR", Path("/deps"))
+
+
+def results_file() -> Path:
+    return out_dir() / "results.jsonl"
+
+
+def test_seconds() -> float:
+    """The per-call time limit the helpers enforce (the challenge's ``test_seconds``)."""
+    return max(_number("GRADER_TEST_SECONDS", DEFAULT_TEST_SECONDS), 0.1)
+
+
+def memory_mb() -> int:
+    """The container's memory limit, for messages only (0: unknown)."""
+    return int(_number("GRADER_MEMORY_MB", 0))
+
+
+def candidate_nproc() -> int:
+    return max(int(_number("GRADER_CANDIDATE_NPROC", DEFAULT_NPROC)), 8)
+
+
+def candidate_uid() -> int:
+    return int(_number("GRADER_CANDIDATE_UID", CANDIDATE_UID))
+
+
+def candidate_path() -> str:
+    return os.environ.get("GRADER_CANDIDATE_PATH", "") or CANDIDATE_PATH

@@ -1,0 +1,74 @@
+"""Render a :class:`~grader.models.GradeReport` as HTML (recruiters), Markdown and JSON (machines).
+
+Templates come only from ``grader/report/templates``; autoescaping is on for every template and
+candidate text is never marked safe, so a test message cannot inject markup or template code.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from grader.models import GradeReport
+from grader.report.jsonio import to_json_dict
+from grader.report.markdown import md_escape
+from grader.report.view import build_view, seconds, when
+
+logger = logging.getLogger(__name__)
+
+FILES = {"html": "report.html", "md": "report.md", "json": "report.json"}
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("grader", "report/templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["seconds"] = seconds
+    env.filters["when"] = when
+    return env
+
+
+def _render(template: str, report: GradeReport) -> str:
+    return _environment().get_template(template).render(r=report, v=build_view(report))
+
+
+def render_html(report: GradeReport) -> str:
+    """The recruiter's page: self-contained, no scripts, no external requests."""
+    return _render("report.html.j2", report)
+
+
+def render_markdown(report: GradeReport) -> str:
+    return _render("report.md.j2", report)
+
+
+def render_json(report: GradeReport) -> str:
+    return json.dumps(to_json_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(report: GradeReport, out_dir: Path) -> dict[str, Path]:
+    """Write ``report.html``, ``report.md`` and ``report.json`` into ``out_dir``.
+
+    Returns the paths keyed ``html``, ``md`` and ``json``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "html": render_html(report),
+        "md": render_markdown(report),
+        "json": render_json(report),
+    }
+    paths = {kind: out_dir / FILES[kind] for kind in texts}
+    for kind, text in texts.items():
+        paths[kind].write_text(text, encoding="utf-8")
+    logger.debug("rendered run %s into %s", report.run_id, out_dir)
+    return paths

@@ -1,0 +1,135 @@
+"""What the templates show, worked out once in Python so the templates stay plain markup."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from grader.models import (
+    CategoryScore,
+    Finding,
+    GradeReport,
+    Limits,
+    Outcome,
+    Phase,
+    TestResult,
+    TestStatus,
+)
+from grader.report.jsonio import SCORED
+
+OUTCOME_LABELS = {
+    Outcome.GRADED: "Graded",
+    Outcome.FLAGGED: "Needs human review",
+    Outcome.NOT_GRADABLE: "Grading incomplete",
+    Outcome.REJECTED: "Rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    category: CategoryScore
+    share: float  # percent of the weight of all counted categories; 0 when it has no tests
+    tests: tuple[TestResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    title: str
+    outcome_label: str
+    show_score: bool
+    score_text: str
+    show_results: bool  # graded or flagged: tests and categories mean something
+    passed: int
+    status_counts: tuple[tuple[str, int], ...]  # (status value, how many), most common first
+    categories: tuple[CategoryRow, ...]
+    integrity: tuple[Finding, ...]
+    red_flags: tuple[Finding, ...]
+    dependency_counts: tuple[tuple[str, int], ...]
+    timings: tuple[tuple[str, float], ...]
+    limits: tuple[tuple[str, str], ...]
+
+
+def build_view(report: GradeReport) -> View:
+    show_score = report.outcome in SCORED and report.score is not None
+    counts = Counter(t.status.value for t in report.tests)
+    return View(
+        title=report.challenge.title or report.challenge.id,
+        outcome_label=OUTCOME_LABELS[report.outcome],
+        show_score=show_score,
+        score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
+        show_results=report.outcome in SCORED,
+        passed=counts.get("passed", 0),
+        status_counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        categories=_category_rows(report),
+        integrity=tuple(f for f in report.findings if f.severity == "integrity"),
+        red_flags=tuple(f for f in report.findings if f.severity != "integrity"),
+        dependency_counts=tuple(Counter(d.status for d in report.dependencies).items()),
+        timings=_timings(report.timings),
+        limits=_limits(report.limits),
+    )
+
+
+def _category_rows(report: GradeReport) -> tuple[CategoryRow, ...]:
+    categories = list(report.categories)
+    known = {c.name for c in categories}
+    for test in report.tests:  # defensive: a test whose category the report does not list
+        if test.category not in known:
+            known.add(test.category)
+            categories.append(CategoryScore(test.category, 0.0, 0, 0))
+    counted = sum(c.weight for c in categories if c.total) or 1.0
+    return tuple(
+        CategoryRow(
+            category=c,
+            share=round(100 * c.weight / counted, 1) if c.total else 0.0,
+            tests=_failures_first(t for t in report.tests if t.category == c.name),
+        )
+        for c in categories
+    )
+
+
+def _failures_first(tests: Iterable[TestResult]) -> tuple[TestResult, ...]:
+    return tuple(sorted(tests, key=lambda t: t.status is TestStatus.PASSED))
+
+
+def _timings(timings: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    order = {phase.value: n for n, phase in enumerate(Phase)}
+    return tuple(sorted(timings.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def _limits(limits: Limits | None) -> tuple[tuple[str, str], ...]:
+    if limits is None:
+        return ()
+    return (
+        ("memory", f"{limits.memory_mb} MiB"),
+        ("CPUs", f"{limits.cpus:g}"),
+        ("processes", str(limits.pids)),
+        ("writable disk", f"{limits.disk_mb} MiB"),
+        ("whole run", _whole_seconds(limits.wall_seconds)),
+        ("each test", _whole_seconds(limits.test_seconds)),
+    )
+
+
+def _whole_seconds(value: int) -> str:
+    minutes, rest = divmod(value, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" if not rest else f"{minutes} min {rest:02d} s"
+
+
+def seconds(value: float) -> str:
+    """``0.12 s``, ``12.8 s``, ``4 min 05 s``."""
+    if value < 60:
+        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    minutes, rest = divmod(round(value), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def when(value: datetime | None) -> str:
+    """``2025-03-04 09:30:00 UTC`` (or with its own offset); ``—`` when unknown."""
+    if value is None:
+        return "—"
+    if value.utcoffset() is not None and not value.utcoffset():
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return value.isoformat(sep=" ", timespec="seconds")
