@@ -1,0 +1,179 @@
+"""The candidate's tree as git lists it, and the normalised tar built from it.
+
+Nothing here touches a file system: entries come from ``git ls-tree -r -l -z``, contents from
+``git cat-file --batch``, and the tar holds only regular files and directories, owned by
+root, mode 0644 (0755 when executable), stamped with the commit time. Symlinks, submodules
+and names that could escape or confuse an extraction are left out and listed with why.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from grader.errors import RepoTooLargeError
+from grader.fetch.classify import neutralise
+from grader.models import SourceFile
+
+_MB = 1024 * 1024
+_MAX_MESSAGE_CHARS = 10_000
+_COMMITTER = re.compile(rb"^committer .*> (\d+) ([+-])(\d\d)(\d\d)$")
+_REGULAR_MODES = {"100644", "100755", "100664"}
+_SKIP_REASONS = {"120000": "symlink, not followed", "160000": "submodule, not fetched"}
+_SIZE_HINT = (
+    "remove build output, data sets, virtual environments and vendored dependencies "
+    "from the repository (a .gitignore helps), then push again"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    mode: str  # "100644", "100755", "120000" (symlink), "160000" (submodule)
+    kind: str  # "blob" or "commit"
+    oid: str
+    size: int  # 0 for submodules
+    path: str  # decoded as UTF-8; undecodable bytes kept as surrogates (and refused later)
+
+    @property
+    def executable(self) -> bool:
+        return self.mode == "100755"
+
+
+def parse_ls_tree(raw: bytes) -> list[TreeEntry]:
+    """Parse ``git ls-tree -r -l -z`` output."""
+    entries = []
+    for record in raw.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, kind, oid, size = meta.decode("ascii").split()
+        name = path.decode("utf-8", "surrogateescape")
+        entries.append(TreeEntry(mode, kind, oid, int(size) if size.isdigit() else 0, name))
+    return entries
+
+
+def check_caps(entries: Iterable[TreeEntry], *, max_mb: int, max_files: int) -> None:
+    """Refuse a tree over the file-count or size cap, before anything is extracted."""
+    listed = list(entries)
+    total = sum(entry.size for entry in listed if entry.kind == "blob")
+    if len(listed) > max_files:
+        msg = f"the repository has {len(listed):,} files; the limit is {max_files:,}"
+        raise RepoTooLargeError(msg, hint=_SIZE_HINT)
+    if total > max_mb * _MB:
+        msg = f"the repository's files total {total / _MB:,.1f} MB; the limit is {max_mb:,} MB"
+        raise RepoTooLargeError(msg, hint=_SIZE_HINT)
+
+
+def unsafe_name(path: str) -> str | None:
+    """Why ``path`` must not be extracted, or None when it is fine."""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in path):
+        return "name is not valid UTF-8"
+    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in path):
+        return "name contains control characters"
+    if path.startswith("/"):
+        return "absolute path"
+    parts = path.split("/")
+    if any(part in {"", ".", ".."} for part in parts):
+        return "empty, '.' or '..' path component"
+    if any(part.lower() == ".git" for part in parts):
+        return "reserved name .git"
+    return None
+
+
+def select(entries: Iterable[TreeEntry]) -> tuple[list[TreeEntry], list[str]]:
+    """Split entries into regular files to keep and ``"path: reason"`` lines for the rest."""
+    kept: list[TreeEntry] = []
+    skipped: list[str] = []
+    files: set[str] = set()
+    dirs: set[str] = set()
+    for entry in sorted(entries, key=lambda e: e.path):
+        reason = _skip_reason(entry, files, dirs)
+        if reason:
+            skipped.append(f"{neutralise(entry.path, limit=200)}: {reason}")
+            continue
+        kept.append(entry)
+        files.add(entry.path)
+        parts = entry.path.split("/")
+        dirs.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    return kept, skipped
+
+
+def _skip_reason(entry: TreeEntry, files: set[str], dirs: set[str]) -> str | None:
+    if entry.mode in _SKIP_REASONS:
+        return _SKIP_REASONS[entry.mode]
+    if entry.kind != "blob" or entry.mode not in _REGULAR_MODES:
+        return f"not a regular file (mode {neutralise(entry.mode)})"
+    unsafe = unsafe_name(entry.path)
+    if unsafe:
+        return unsafe
+    parts = entry.path.split("/")
+    parents = ("/".join(parts[:i]) for i in range(1, len(parts)))
+    if entry.path in files or entry.path in dirs or any(p in files for p in parents):
+        return "clashes with another entry of the same name"
+    return None
+
+
+def parse_batch(raw: bytes) -> dict[str, bytes]:
+    """Parse ``git cat-file --batch`` output into object id -> content."""
+    blobs: dict[str, bytes] = {}
+    at = 0
+    while at < len(raw):
+        newline = raw.index(b"\n", at)
+        header = raw[at:newline].decode("ascii").split()
+        if len(header) != 3:
+            msg = f"git cat-file: unexpected answer {neutralise(' '.join(header))!r}"
+            raise ValueError(msg)
+        oid, size = header[0], int(header[2])
+        blobs[oid] = raw[newline + 1 : newline + 1 + size]
+        at = newline + 1 + size + 1
+    return blobs
+
+
+def build_tar(files: Iterable[TreeEntry], blobs: Mapping[str, bytes], *, mtime: int) -> bytes:
+    """A deterministic tar of ``files``: their directories first-come, root-owned, fixed modes."""
+    buffer = io.BytesIO()
+    written: set[str] = set()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for entry in sorted(files, key=lambda e: e.path):
+            parts = entry.path.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                if folder not in written:
+                    written.add(folder)
+                    tar.addfile(_info(folder, tarfile.DIRTYPE, 0o755, 0, mtime))
+            data = blobs[entry.oid]
+            mode = 0o755 if entry.executable else 0o644
+            tar.addfile(_info(entry.path, tarfile.REGTYPE, mode, len(data), mtime), io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _info(name: str, kind: bytes, mode: int, size: int, mtime: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.mode, info.size, info.mtime = kind, mode, size, mtime
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
+
+
+def source_files(files: Iterable[TreeEntry]) -> tuple[SourceFile, ...]:
+    return tuple(SourceFile(e.path, e.size, e.executable) for e in sorted(files, key=lambda e: e.path))
+
+
+def parse_commit(raw: bytes) -> tuple[str, datetime | None]:
+    """The message and committer date of a raw commit object (``git cat-file commit``)."""
+    head, _, body = raw.partition(b"\n\n")
+    committed_at = None
+    for line in head.split(b"\n"):
+        found = _COMMITTER.match(line)
+        if found:
+            seconds, sign, hours, minutes = found.groups()
+            offset = timedelta(hours=int(hours), minutes=int(minutes))
+            zone = timezone(-offset if sign == b"-" else offset)
+            committed_at = datetime.fromtimestamp(int(seconds), UTC).astimezone(zone)
+    message = body.decode("utf-8", "replace").strip()
+    return neutralise(message, limit=_MAX_MESSAGE_CHARS, keep_newlines=True), committed_at
