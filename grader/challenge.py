@@ -1,4 +1,4 @@
-"""Challenges: versioned folders under ``challenges/<specialty>/<slug>/`` described by ``challenge.toml``.
+"""Challenges: versioned folders ``challenges/<specialty>/<slug>/`` with a ``challenge.toml``.
 
 The contract is documented in ``challenges/README.md``; this module parses and checks it.
 """
@@ -146,7 +146,7 @@ def load_challenge(root: Path) -> Challenge:
 
 
 def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
-    """Load the challenge called ``challenge_id`` (``<specialty>/<slug>``) from the first root holding it."""
+    """Load ``challenge_id`` (``<specialty>/<slug>``) from the first search root holding it."""
     if challenge_id.count("/") != 1 or ".." in challenge_id:
         raise ChallengeError(
             f"{challenge_id!r} is not a challenge id", hint="ids look like devops/task-tracker"

@@ -8,8 +8,7 @@ a shallow fetch of one pinned SHA over HTTP, and git's own error messages.
         sha = make_bare_repo(sample_dir, root, "strong")
         url = server.url_for("strong")  # http://127.0.0.1:PORT/strong.git
 
-``fail_with={"name": 503}`` makes the server answer that status for one repository, so
-tests can check how outages and missing repositories are classified.
+``fail_with={"name": 503}`` answers that status for one repository (to test error handling).
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Self, cast
 from urllib.parse import unquote, urlsplit
 
@@ -34,13 +32,11 @@ logger = logging.getLogger(__name__)
 _BACKEND_TIMEOUT_SECONDS = 120
 _MAX_BODY_BYTES = 64 * 1024 * 1024
 _BYTECODE_EXCLUDES = "__pycache__/\n*.py[cod]\n.pytest_cache/\n.mypy_cache/\n.ruff_cache/\n"
-_FIXED_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Sample Candidate",
-    "GIT_AUTHOR_EMAIL": "candidate@example.com",
-    "GIT_AUTHOR_DATE": "2024-01-01T12:00:00+00:00",
-    "GIT_COMMITTER_NAME": "Sample Candidate",
-    "GIT_COMMITTER_EMAIL": "candidate@example.com",
-    "GIT_COMMITTER_DATE": "2024-01-01T12:00:00+00:00",
+_IDENTITY = {"NAME": "Sample Candidate", "EMAIL": "candidate@example.com"}
+_FIXED_IDENTITY = {  # same author, committer and date every time: stable SHAs
+    f"GIT_{role}_{key}": value
+    for role in ("AUTHOR", "COMMITTER")
+    for key, value in {**_IDENTITY, "DATE": "2024-01-01T12:00:00+00:00"}.items()
 }
 
 
@@ -103,13 +99,15 @@ def make_bare_repo(
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], root: Path, fail_with: Mapping[str, int]) -> None:
+    def __init__(
+        self, address: tuple[str, int], root: Path, fail_with: Mapping[str, int], seen: list[str]
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.root = root
         self.fail_with = dict(fail_with)
-        self.seen: list[str] = []
+        self.seen = seen
         self.lock = threading.Lock()
 
 
@@ -122,7 +120,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         logger.debug("gitserve: " + format, *args)
 
     def _serve(self) -> None:
@@ -131,48 +129,39 @@ class _Handler(BaseHTTPRequestHandler):
             server.seen.append(f"{self.command} {self.path}")
         parts = urlsplit(self.path)
         path = unquote(parts.path)
-        failure = self._failure_for(path, server.fail_with)
-        if failure is not None:
-            self._reply(failure, {"Content-Type": "text/plain"}, b"failing on purpose\n")
-            return
+        for name, status in server.fail_with.items():
+            if path == f"/{name}.git" or path.startswith(f"/{name}.git/"):
+                self._reply(status, {"Content-Type": "text/plain"}, b"failing on purpose\n")
+                return
         body = self._read_body()
         if body is None:
-            self._reply(400, {"Content-Type": "text/plain"}, b"bad request body\n")
+            self._reply(400, {"Content-Type": "text/plain"}, b"bad or oversized body\n")
             return
-        env = self._cgi_env(server.root, path, parts.query, len(body))
-        self._run_backend(env, body)
-
-    @staticmethod
-    def _failure_for(path: str, fail_with: Mapping[str, int]) -> int | None:
-        for name, status in fail_with.items():
-            if path == f"/{name}.git" or path.startswith(f"/{name}.git/"):
-                return status
-        return None
+        self._run_backend(self._cgi_env(server.root, path, parts.query, len(body)), body)
 
     def _read_body(self) -> bytes | None:
+        """The request body, de-chunked and gunzipped; None when broken or too large."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             body = self._read_chunked()
         else:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if 0 < length <= _MAX_BODY_BYTES else b""
-        if self.headers.get("Content-Encoding", "").lower() in {"gzip", "x-gzip"}:
+            body = self.rfile.read(length) if length <= _MAX_BODY_BYTES else None
+        if body is not None and self.headers.get("Content-Encoding", "") in {"gzip", "x-gzip"}:
             try:
-                return gzip.decompress(body)
+                body = gzip.decompress(body)
             except (OSError, EOFError):
                 return None
-        return body
+        return body if body is None or len(body) <= _MAX_BODY_BYTES else None
 
-    def _read_chunked(self) -> bytes:
+    def _read_chunked(self) -> bytes | None:
         chunks: list[bytes] = []
-        total = 0
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            if size == 0 or total + size > _MAX_BODY_BYTES:
-                self.rfile.readline()  # the blank line after the last chunk
-                return b"".join(chunks)
+        while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            if sum(map(len, chunks)) + size > _MAX_BODY_BYTES:
+                return None
             chunks.append(self.rfile.read(size))
-            total += size
-            self.rfile.readline()  # CRLF after each chunk
+            self.rfile.readline()  # the CRLF after each chunk
+        self.rfile.readline()  # the blank line after the last chunk
+        return b"".join(chunks)
 
     def _cgi_env(self, root: Path, path: str, query: str, length: int) -> dict[str, str]:
         config = {"uploadpack.allowAnySHA1InWant": "true", "http.receivepack": "false"}
@@ -198,14 +187,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run_backend(self, env: dict[str, str], body: bytes) -> None:
         git = shutil.which("git") or "git"
-        done = subprocess.run(
-            [git, "http-backend"],
-            input=body,
-            env=env,
-            capture_output=True,
-            check=False,
-            timeout=_BACKEND_TIMEOUT_SECONDS,
-        )
+        try:
+            done = subprocess.run(
+                [git, "http-backend"],
+                input=body,
+                env=env,
+                capture_output=True,
+                check=False,
+                timeout=_BACKEND_TIMEOUT_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            self._reply(504, {"Content-Type": "text/plain"}, b"git http-backend timed out\n")
+            return
         if done.stderr:
             logger.debug("git http-backend: %s", done.stderr.decode(errors="replace").strip())
         status, headers, payload = parse_cgi_response(done.stdout)
@@ -253,6 +246,7 @@ class GitServer:
         self.host = host
         self._port = port
         self._fail_with = dict(fail_with or {})
+        self._seen: list[str] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -271,11 +265,8 @@ class GitServer:
 
     @property
     def requests(self) -> tuple[str, ...]:
-        """Every request seen so far, as ``"METHOD /path?query"``."""
-        if self._server is None:
-            return ()
-        with self._server.lock:
-            return tuple(self._server.seen)
+        """Every request seen so far (also after stop), as ``"METHOD /path?query"``."""
+        return tuple(self._seen)
 
     def url_for(self, name: str) -> str:
         return f"{self.base_url}/{name}.git"
@@ -283,9 +274,9 @@ class GitServer:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        self._server = _Server((self.host, self._port), self.root, self._fail_with)
+        self._server = _Server((self.host, self._port), self.root, self._fail_with, self._seen)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="grader-gitserve", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="grader-gitserve", daemon=True
         )
         self._thread.start()
         logger.info("git server for %s listening on %s", self.root, self.base_url)
@@ -304,10 +295,5 @@ class GitServer:
     def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -45,7 +45,7 @@ MAX_ANALYSED_FILE_BYTES = 512 * 1024
 
 
 class Sandbox(Protocol):
-    """Runs a judge job somewhere isolated. Real: :class:`DockerSandbox`; fake: ``grader.testing``."""
+    """Runs a judge job in isolation. Real: :class:`DockerSandbox`; fake: ``grader.testing``."""
 
     def image_for(self, challenge: Challenge) -> str: ...
 
@@ -182,7 +182,11 @@ def _grade(
     integrity = [f for f in findings if f.severity == "integrity"]
     integrity += [Finding("judge", "integrity", problem) for problem in collected.problems]
     outcome = Outcome.FLAGGED if integrity else Outcome.GRADED
-    reason = "" if not integrity else "needs human review: " + "; ".join(f.message for f in integrity[:3])
+    reason = (
+        ""
+        if not integrity
+        else "needs human review: " + "; ".join(f.message for f in integrity[:3])
+    )
     facts = {"skipped_entries": ", ".join(repo.skipped)} if repo.skipped else {}
     return dataclasses.replace(
         base,
@@ -244,7 +248,11 @@ def record(report: GradeReport, settings: Settings, out_dir: Path | None = None)
     store = open_store(settings.effective_database_url)
     try:
         submission_id = store.create_submission(
-            report.repo_url, report.ref, report.commit or "", report.challenge.id, report.challenge.version
+            report.repo_url,
+            report.ref,
+            report.commit or "",
+            report.challenge.id,
+            report.challenge.version,
         )
         store.record_run(
             submission_id,
@@ -260,6 +268,7 @@ def record(report: GradeReport, settings: Settings, out_dir: Path | None = None)
             timings=report.timings,
             image=report.image,
             image_digest=report.image_digest,
+            run_id=report.run_id,
         )
     finally:
         store.close()

@@ -25,6 +25,11 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def neutralise(s: str) -> str:
+    """``s`` with unsafe characters made visible and ``\\r\\n`` as ``\\n``; never cut."""
+    return _UNSAFE.sub(_visible, s.replace("\r\n", "\n"))
+
+
 def clean_text(s: str, limit: int) -> str:
     """``s`` with unsafe characters made visible, cut to ``limit`` characters plus a marker.
 
@@ -35,8 +40,7 @@ def clean_text(s: str, limit: int) -> str:
         raise ValueError(f"limit must be >= 0, got {limit}")
     # Cutting first bounds the work on huge inputs. Folding \r\n at most halves the text and
     # escaping only lengthens it, so a cut input always ends up longer than ``limit`` below.
-    head = s[: 2 * limit + 2].replace("\r\n", "\n")
-    cleaned = _UNSAFE.sub(_visible, head)
+    cleaned = neutralise(s[: 2 * limit + 2])
     if len(cleaned) > limit:
         return cleaned[:limit] + TRUNCATED
     return cleaned

@@ -19,7 +19,9 @@ def need(component: str, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fresh_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Each test gets its own GRADER_HOME so nothing leaks between tests or into the user's home."""
     monkeypatch.setenv("GRADER_HOME", str(tmp_path_factory.mktemp("grader-home")))
     get_settings.cache_clear()

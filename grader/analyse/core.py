@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from grader.analyse.hygiene import HYGIENE_RULES, key_formats
 from grader.analyse.integrity import INTEGRITY_RULES, tamper_files, text_probes
 from grader.analyse.rules import RULES, SEVERITY_ORDER, Hit
-from grader.analyse.source import MAX_SCAN_BYTES, PyFile, as_text, is_test_path, parse_python
+from grader.analyse.source import MAX_SCAN_BYTES, PyFile, as_text, is_test_module, parse_python
 from grader.models import Finding
 from grader.text import clean_text
 
@@ -27,7 +27,7 @@ def analyse(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     hits: list[Hit] = []
     for path in sorted(files):
         hits.extend(_file_hits(path, files[path]))
-    if not any(is_test_path(p) and p.rsplit("/", 1)[-1] != "conftest.py" for p in files):
+    if not any(is_test_module(p) for p in files):
         hits.append(Hit("no-tests", "no tests found: a senior candidate would add some"))
     findings = _capped(_ordered(hits))
     logger.debug("analysed %s files: %s findings", len(files), len(findings))

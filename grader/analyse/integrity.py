@@ -14,18 +14,17 @@ from pathlib import PurePosixPath
 from grader.analyse.rules import Hit
 from grader.analyse.source import PyFile, dotted
 
-# Hooks that can change which tests run or what their outcome says.
+# Hooks that can rewrite what a test's outcome says. Hooks with common honest uses
+# (pytest_collection_modifyitems for --runslow, pytest_sessionfinish for clean-up) are left out:
+# the judge never loads a candidate's conftest.py, so only intent is evidence here.
 _OUTCOME_HOOKS = frozenset(
     {
-        "pytest_collection_modifyitems",
         "pytest_pyfunc_call",
         "pytest_report_teststatus",
         "pytest_runtest_call",
         "pytest_runtest_logreport",
         "pytest_runtest_makereport",
         "pytest_runtest_protocol",
-        "pytest_sessionfinish",
-        "pytest_terminal_summary",
     }
 )
 _PYTEST_MODULES = frozenset({"pytest", "_pytest", "pluggy"})

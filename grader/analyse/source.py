@@ -39,6 +39,12 @@ def is_test_path(path: str) -> bool:
     )
 
 
+def is_test_module(path: str) -> bool:
+    """A module pytest would collect tests from by default: test_*.py or *_test.py."""
+    name = PurePosixPath(path).name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
 def is_entry_point(path: str, tree: ast.Module) -> bool:
     """A script rather than a library: where printing is how the program talks."""
     p = PurePosixPath(path)

@@ -19,6 +19,7 @@ from grader.sandbox import connect, ensure_base_image, ensure_challenge_image
 from grader.sandbox.images import base_tag, challenge_tag, image_exists
 from grader.sandbox.reap import reap
 from grader.settings import get_settings
+from grader.store import open_store
 
 MIN_GIT = (2, 39)
 
@@ -34,7 +35,9 @@ class Check:
 def _git_check() -> Check:
     if shutil.which("git") is None:
         return Check("git", False, "not installed", "apt-get install git")
-    version = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout
+    version = subprocess.run(
+        ["git", "--version"], capture_output=True, text=True, check=False
+    ).stdout
     numbers = tuple(int(p) for p in version.split()[-1].split(".")[:2] if p.isdigit())
     ok = numbers >= MIN_GIT
     return Check("git", ok, version.strip(), "" if ok else "upgrade git to 2.39 or later")
@@ -45,18 +48,34 @@ def _docker_checks() -> list[Check]:
     try:
         client = connect(settings.docker_host)
     except GraderError as exc:
-        return [Check("docker daemon", False, exc.message, "run scripts/setup (installs and starts dockerd)")]
+        return [
+            Check(
+                "docker daemon",
+                False,
+                exc.message,
+                "run scripts/setup (installs and starts dockerd)",
+            )
+        ]
     version = client.version().get("Version", "?")
     checks = [Check("docker daemon", True, f"Docker {version}")]
     base = base_tag(settings)
     has_base = image_exists(client, base)
     checks.append(Check("runner base image", has_base, base, "" if has_base else "grader setup"))
     if not has_base and not settings.runner_base_image and shutil.which("debootstrap") is None:
-        checks.append(Check("debootstrap", False, "needed to build the base offline", "apt-get install debootstrap"))
+        checks.append(
+            Check(
+                "debootstrap",
+                False,
+                "needed to build the base offline",
+                "apt-get install debootstrap",
+            )
+        )
     for challenge in discover(challenge_roots(settings)):
         tag = challenge_tag(challenge, settings)
         present = image_exists(client, tag)
-        checks.append(Check(f"image {challenge.id}", present, tag, "" if present else "grader setup"))
+        checks.append(
+            Check(f"image {challenge.id}", present, tag, "" if present else "grader setup")
+        )
     return checks
 
 
@@ -73,13 +92,24 @@ def _challenge_checks() -> list[Check]:
         except GraderError as exc:
             checks.append(Check(f"challenge {challenge.id}", False, exc.message, exc.hint))
         else:
-            checks.append(Check(f"challenge {challenge.id}", True, f"v{challenge.spec.version}, {count} hidden tests"))
-    return checks or [Check("challenges", False, f"none under {settings.challenges_dir}", "set GRADER_CHALLENGES_DIR")]
+            checks.append(
+                Check(
+                    f"challenge {challenge.id}",
+                    True,
+                    f"v{challenge.spec.version}, {count} hidden tests",
+                )
+            )
+    return checks or [
+        Check(
+            "challenges",
+            False,
+            f"none under {settings.challenges_dir}",
+            "set GRADER_CHALLENGES_DIR",
+        )
+    ]
 
 
 def _store_check() -> Check:
-    from grader.store import open_store
-
     settings = get_settings()
     try:
         open_store(settings.effective_database_url).close()
@@ -120,7 +150,9 @@ def setup() -> None:
 
     err.print(f"runner base: {ensure_base_image(client, settings, progress)}")
     for challenge in discover(challenge_roots(settings)):
-        err.print(f"{challenge.id}: {ensure_challenge_image(client, challenge, settings, progress)}")
+        err.print(
+            f"{challenge.id}: {ensure_challenge_image(client, challenge, settings, progress)}"
+        )
 
 
 @click.group()
@@ -129,7 +161,9 @@ def sandbox() -> None:
 
 
 @sandbox.command("reap")
-@click.option("--older-than", default=None, type=int, help="Seconds (default: the global wall limit + 5 min).")
+@click.option(
+    "--older-than", default=None, type=int, help="Seconds (default: the global wall limit + 5 min)."
+)
 @guarded
 def reap_command(older_than: int | None) -> None:
     """Remove grader containers left behind by crashed or killed workers."""
@@ -166,4 +200,6 @@ def show_challenge(challenge_id: str) -> None:
     """Print a challenge's brief (what the candidate reads)."""
     challenge = find_challenge(challenge_id, challenge_roots(get_settings()))
     brief = Path(challenge.root / "brief.md")
-    out.print(brief.read_text(encoding="utf-8") if brief.is_file() else "(no brief.md)", markup=False)
+    out.print(
+        brief.read_text(encoding="utf-8") if brief.is_file() else "(no brief.md)", markup=False
+    )

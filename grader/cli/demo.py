@@ -40,7 +40,9 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
         table.add_column(column)
     worst = Outcome.GRADED
     with tempfile.TemporaryDirectory(prefix="grader-demo-") as tmp, GitServer(Path(tmp)) as server:
-        served = settings.model_copy(update={"repo_allowlist": (*settings.repo_allowlist, server.base_url + "/")})
+        served = settings.model_copy(
+            update={"repo_allowlist": (*settings.repo_allowlist, server.base_url + "/")}
+        )
         for folder in folders:
             make_bare_repo(folder, Path(tmp), folder.name, message=f"{folder.name} sample")
             url = server.url_for(folder.name)
@@ -49,7 +51,13 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
             paths = record(report, served)
             passed = sum(1 for t in report.tests if t.status == "passed")
             score = "-" if report.score is None else f"{report.score:.1f}"
-            table.add_row(folder.name, report.outcome.value, score, f"{passed}/{len(report.tests)}", str(paths["html"]))
+            table.add_row(
+                folder.name,
+                report.outcome.value,
+                score,
+                f"{passed}/{len(report.tests)}",
+                str(paths["html"]),
+            )
             if report.outcome is Outcome.NOT_GRADABLE:
                 worst = Outcome.NOT_GRADABLE
     out.print(table)

@@ -13,19 +13,35 @@ from rich.table import Table
 from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
 from grader.models import GradeReport, Phase
-from grader.pipeline import GradeRequest, grade as run_grade, record
+from grader.pipeline import GradeRequest, record
+from grader.pipeline import grade as run_grade
 from grader.report import to_json_dict
 from grader.settings import Settings, get_settings
 
-OUTCOME_STYLE = {"graded": "green", "flagged": "yellow", "rejected": "red", "not_gradable": "magenta"}
+OUTCOME_STYLE = {
+    "graded": "green",
+    "flagged": "yellow",
+    "rejected": "red",
+    "not_gradable": "magenta",
+}
 
 
 @click.command()
 @click.argument("repo_url")
-@click.option("-c", "--challenge", "challenge_id", required=True, help="Challenge id, e.g. devops/task-tracker.")
+@click.option(
+    "-c",
+    "--challenge",
+    "challenge_id",
+    required=True,
+    help="Challenge id, e.g. devops/task-tracker.",
+)
 @click.option("--ref", help="Branch, tag or commit to grade (default: the repository's HEAD).")
-@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object: the run's result.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print exactly one JSON object: the run's result."
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports."
+)
 @click.option(
     "--challenges-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -80,7 +96,9 @@ class _PhaseProgress:
 
 def _with_progress(request: GradeRequest, settings: Settings) -> GradeReport:
     challenge = request.challenge
-    err.print(f"Grading {escape(request.url)} against [bold]{challenge.id}[/] v{challenge.spec.version}")
+    err.print(
+        f"Grading {escape(request.url)} against [bold]{challenge.id}[/] v{challenge.spec.version}"
+    )
     progress = _PhaseProgress(challenge.id)
     with progress.status:
         return run_grade(request, settings, observer=progress)
@@ -99,7 +117,9 @@ def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:
         for column in ("category", "weight", "passed", "score"):
             table.add_column(column)
         for cat in report.categories:
-            table.add_row(cat.name, f"{cat.weight:g}", f"{cat.passed}/{cat.total}", f"{cat.score:.0f}")
+            table.add_row(
+                cat.name, f"{cat.weight:g}", f"{cat.passed}/{cat.total}", f"{cat.score:.0f}"
+            )
         out.print(table)
     for kind, path in sorted(paths.items()):
         out.print(f"{kind:>5}: {path}")

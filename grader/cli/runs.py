@@ -32,17 +32,21 @@ def list_runs(limit: int, challenge_id: str | None, as_json: bool) -> None:
     finally:
         store.close()
     if as_json:
-        click.echo(json.dumps([
-            {
-                "id": r.id,
-                "repo_url": r.repo_url,
-                "challenge": r.challenge_id,
-                "outcome": r.outcome,
-                "score": r.score,
-                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-            }
-            for r in rows
-        ]))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "repo_url": r.repo_url,
+                        "challenge": r.challenge_id,
+                        "outcome": r.outcome,
+                        "score": r.score,
+                        "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                    }
+                    for r in rows
+                ]
+            )
+        )
         return
     table = Table(header_style="bold")
     for column in ("run", "finished", "challenge", "outcome", "score", "repository"):
@@ -56,17 +60,19 @@ def list_runs(limit: int, challenge_id: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("run_id")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports."
+)
 @guarded
 def report(run_id: str, out: Path | None) -> None:
     """Re-render the reports of a stored run (RUN_ID or a unique prefix of it)."""
     settings = get_settings()
     store = open_store(settings.effective_database_url)
     try:
-        row, data = store.get_run(run_id)
+        detail = store.get_run(run_id)
     finally:
         store.close()
-    graded = from_json_dict(data)
+    graded = from_json_dict(detail.report)
     paths = render(graded, out or settings.reports_dir / graded.run_id)
     for kind, path in sorted(paths.items()):
         click.echo(f"{kind:>5}: {path}")

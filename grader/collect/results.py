@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from grader.challenge import Challenge
 from grader.collect.schema import JUDGE_HINT, CollectedEvent, Stream, TestEvent, parse_stream
@@ -40,12 +41,12 @@ def collect(run: SandboxRun, challenge: Challenge) -> Collected:
         if t.status is TestStatus.SKIPPED
     )
     logger.debug("collected %s results, %s problems", len(tests), len(problems))
-    return Collected(tests=tests, expected=expected, problems=problems)
+    return Collected(tests=tests, expected=expected, problems=problems, facts=stream.facts)
 
 
 def _check_manifest(collected: CollectedEvent, expected: tuple[str, ...]) -> None:
     ids = [t.id for t in collected.tests]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise JudgeError(
             f"hidden suite collected {_few(duplicates)} more than once", hint=JUDGE_HINT
@@ -71,6 +72,11 @@ def _check_manifest(collected: CollectedEvent, expected: tuple[str, ...]) -> Non
 
 def _check_categories(collected: CollectedEvent, declared: set[str]) -> None:
     for test in collected.tests:
+        if not test.category:
+            raise JudgeError(
+                f"hidden test {test.id} has no category",
+                hint='mark it with @pytest.mark.category("name") (or a module pytestmark)',
+            )
         if test.category not in declared:
             raise JudgeError(
                 f"hidden test {test.id} has category {clean_text(test.category, 100)!r}, "

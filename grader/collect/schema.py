@@ -8,7 +8,8 @@ of the judge or the image, reported as :class:`~grader.errors.JudgeError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
@@ -32,7 +33,7 @@ class _Event(BaseModel):
 
 class CollectedTest(_Event):
     id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
-    category: str = Field(min_length=1, max_length=100)
+    category: str = Field(max_length=100)  # "" when a test lacks its category marker
 
 
 class CollectedEvent(_Event):
@@ -55,20 +56,54 @@ class FinishedEvent(_Event):
     exitstatus: int
 
 
-Event = CollectedEvent | TestEvent | FinishedEvent
+class FactEvent(_Event):
+    """A fact a hidden test recorded about the run (``grader_harness.results.record_fact``)."""
+
+    event: Literal["fact"]
+    key: str = Field(min_length=1, max_length=200)
+    value: str = Field(max_length=2000)
+
+
+class PrepareEvent(_Event):
+    """The judge's own step before pytest: installing the candidate's wheels."""
+
+    event: Literal["prepare"]
+    ok: bool
+    message: str = ""
+
+
+Event = CollectedEvent | TestEvent | FinishedEvent | FactEvent | PrepareEvent
 
 
 class _Line(RootModel[Annotated[Event, Field(discriminator="event")]]):
     model_config = ConfigDict(strict=True)
 
 
+# A JSON escape: a valid surrogate pair, a lone surrogate, or any other escape (kept as is).
+_ESCAPE = re.compile(
+    rb"(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+    rb"|\\."
+)
+
+
+def _surrogate_free(line: bytes) -> bytes:
+    """Lone surrogate escapes (valid JSON, not valid Unicode) replaced by U+FFFD.
+
+    Candidate text reaches test messages, and the judge writes ASCII-only JSON; without this a
+    candidate could make the whole stream unparseable, and every run of theirs not gradable.
+    """
+    return _ESCAPE.sub(lambda m: b"\\ufffd" if m.group(2) else m.group(0), line)
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
-    """The parsed stream: the collection, results by test ID, and the finish (if it came)."""
+    """The parsed stream: the collection, results by test ID, the finish (if it came), facts."""
 
     collected: CollectedEvent
     results: dict[str, TestEvent]
     finished: FinishedEvent | None
+    facts: dict[str, str]
 
 
 def parse_stream(raw: bytes, *, killed: bool) -> Stream:
@@ -80,16 +115,19 @@ def parse_stream(raw: bytes, *, killed: bool) -> Stream:
         )
     lines = raw.split(b"\n")
     last = lines.pop()  # empty when the stream ends with a newline, as every complete one does
-    events = [(n, _parse_line(n, line)) for n, line in enumerate(lines, 1) if line.strip()]
     if last.strip() and not killed:
-        events.append((len(lines) + 1, _parse_line(len(lines) + 1, last)))
+        lines.append(last)
     # When the container was killed, an unterminated last line was cut off mid-write: dropped.
-    return _assemble(events)
+    stream = _Assembler()
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            stream.add(number, _parse_line(number, line))
+    return stream.result()
 
 
 def _parse_line(number: int, line: bytes) -> Event:
     try:
-        return _Line.model_validate_json(line).root
+        return _Line.model_validate_json(_surrogate_free(line)).root
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '(line)'}: {err['msg']}"
@@ -99,23 +137,44 @@ def _parse_line(number: int, line: bytes) -> Event:
         raise JudgeError(f"results line {number} is malformed: {reason}", hint=JUDGE_HINT) from exc
 
 
-def _assemble(events: list[tuple[int, Event]]) -> Stream:
-    if not events or not isinstance(events[0][1], CollectedEvent):
-        raise JudgeError("the judge never reported which tests it collected", hint=JUDGE_HINT)
-    collected = events[0][1]
-    results: dict[str, TestEvent] = {}
+@dataclass(slots=True)
+class _Assembler:
+    """Checks the order of events: facts and prepare anywhere, collected once before results,
+    finished last."""
+
+    collected: CollectedEvent | None = None
+    results: dict[str, TestEvent] = field(default_factory=dict)
     finished: FinishedEvent | None = None
-    for number, event in events[1:]:
-        if finished is not None or isinstance(event, CollectedEvent):
-            raise JudgeError(
-                f"results line {number}: unexpected {event.event!r} event", hint=JUDGE_HINT
-            )
-        if isinstance(event, FinishedEvent):
-            finished = event
-        elif event.id in results:
+    facts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, number: int, event: Event) -> None:
+        if self.finished is not None:
+            raise _out_of_order(number, event, "after the finished event")
+        if isinstance(event, FactEvent):
+            self.facts[clean_text(event.key, 100)] = clean_text(event.value, 500)
+        elif isinstance(event, PrepareEvent):
+            if not event.ok:
+                self.facts["dependency_install"] = "failed: " + clean_text(event.message, 1000)
+        elif isinstance(event, CollectedEvent):
+            if self.collected is not None:
+                raise _out_of_order(number, event, "a second time")
+            self.collected = event
+        elif self.collected is None:
+            raise _out_of_order(number, event, "before the collected event")
+        elif isinstance(event, FinishedEvent):
+            self.finished = event
+        elif event.id in self.results:
             raise JudgeError(
                 f"results line {number}: a second result for {event.id}", hint=JUDGE_HINT
             )
         else:
-            results[event.id] = event
-    return Stream(collected=collected, results=results, finished=finished)
+            self.results[event.id] = event
+
+    def result(self) -> Stream:
+        if self.collected is None:
+            raise JudgeError("the judge never reported which tests it collected", hint=JUDGE_HINT)
+        return Stream(self.collected, self.results, self.finished, self.facts)
+
+
+def _out_of_order(number: int, event: Event, when: str) -> JudgeError:
+    return JudgeError(f"results line {number}: a {event.event!r} event {when}", hint=JUDGE_HINT)

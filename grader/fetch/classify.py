@@ -40,7 +40,7 @@ def neutralise(text: str, *, limit: int = 500, keep_newlines: bool = False) -> s
     """Escape control and format characters; cut to ``limit`` characters."""
     out: list[str] = []
     for char in text:
-        if char == "\n" and keep_newlines or char == "\t":
+        if (char == "\n" and keep_newlines) or char == "\t":
             out.append(char)
         elif unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}:
             out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")

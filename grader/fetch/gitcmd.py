@@ -120,7 +120,7 @@ class GitRunner:
         """Run ``git [--git-dir=...] <args>``; raise the classified error when it fails."""
         timeout = self._deadline.remaining(self.url)
         command = [*self._prefix, *([f"--git-dir={self.git_dir}"] if in_repo else []), *args]
-        with open(stdin, "rb") if stdin else contextlib.nullcontext() as stream:
+        with stdin.open("rb") if stdin else contextlib.nullcontext() as stream:
             status, out, err = self._git.execute(
                 command,
                 istream=stream,

@@ -76,8 +76,8 @@ def check_url_against(url: str, allowlist: Iterable[str]) -> str:
         if parsed.starts_with(prefix):
             _check_repo_path(url, parsed, prefix, hint)
             return parsed.display()
-    if parsed.scheme == "http":
-        raise _refuse(url, "plain http is not allowed", hint)
+    if parsed.scheme == "http" and any(p.host == parsed.host for p in prefixes):
+        raise _refuse(url, "plain http is not allowed; use https", hint)
     raise _refuse(url, f"{parsed.host} is not an allowed git host", hint)
 
 
@@ -155,10 +155,10 @@ def _parse(url: str, hint: str) -> _Url:
 
 def _parse_authority(url: str, authority: str, scheme: str, hint: str) -> tuple[str, int, bool]:
     if authority.startswith("["):
-        inner, _, after = authority[1:].partition("]")
-        host, port_text = f"[{_ipv6(url, inner, hint).compressed}]", after.removeprefix(":")
-        if after and not after.startswith(":"):
+        inner, bracket, after = authority[1:].partition("]")
+        if not bracket or (after and not after.startswith(":")):
             raise _refuse(url, "malformed IPv6 address", hint)
+        host, port_text = f"[{_ipv6(url, inner, hint).compressed}]", after.removeprefix(":")
         is_ip = True
     else:
         host, _, port_text = authority.partition(":")
@@ -189,7 +189,9 @@ def _ipv4(url: str, text: str, hint: str) -> str:
     except ValueError:
         canonical = ""
     if canonical != text:
-        raise _refuse(url, "write IP addresses as four decimal numbers, or better a host name", hint)
+        raise _refuse(
+            url, "write IP addresses as four decimal numbers, or better a host name", hint
+        )
     return canonical
 
 

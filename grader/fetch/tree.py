@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from grader.errors import RepoTooLargeError
+from grader.errors import GitHostError, RepoTooLargeError
 from grader.fetch.classify import neutralise
 from grader.models import SourceFile
 
@@ -127,7 +127,7 @@ def parse_batch(raw: bytes) -> dict[str, bytes]:
         header = raw[at:newline].decode("ascii").split()
         if len(header) != 3:
             msg = f"git cat-file: unexpected answer {neutralise(' '.join(header))!r}"
-            raise ValueError(msg)
+            raise GitHostError(msg, hint="the fetch was incomplete; the grader retries it")
         oid, size = header[0], int(header[2])
         blobs[oid] = raw[newline + 1 : newline + 1 + size]
         at = newline + 1 + size + 1
@@ -148,7 +148,9 @@ def build_tar(files: Iterable[TreeEntry], blobs: Mapping[str, bytes], *, mtime: 
                     tar.addfile(_info(folder, tarfile.DIRTYPE, 0o755, 0, mtime))
             data = blobs[entry.oid]
             mode = 0o755 if entry.executable else 0o644
-            tar.addfile(_info(entry.path, tarfile.REGTYPE, mode, len(data), mtime), io.BytesIO(data))
+            tar.addfile(
+                _info(entry.path, tarfile.REGTYPE, mode, len(data), mtime), io.BytesIO(data)
+            )
     return buffer.getvalue()
 
 
@@ -161,7 +163,9 @@ def _info(name: str, kind: bytes, mode: int, size: int, mtime: int) -> tarfile.T
 
 
 def source_files(files: Iterable[TreeEntry]) -> tuple[SourceFile, ...]:
-    return tuple(SourceFile(e.path, e.size, e.executable) for e in sorted(files, key=lambda e: e.path))
+    return tuple(
+        SourceFile(e.path, e.size, e.executable) for e in sorted(files, key=lambda e: e.path)
+    )
 
 
 def parse_commit(raw: bytes) -> tuple[str, datetime | None]:
@@ -171,9 +175,16 @@ def parse_commit(raw: bytes) -> tuple[str, datetime | None]:
     for line in head.split(b"\n"):
         found = _COMMITTER.match(line)
         if found:
-            seconds, sign, hours, minutes = found.groups()
-            offset = timedelta(hours=int(hours), minutes=int(minutes))
-            zone = timezone(-offset if sign == b"-" else offset)
-            committed_at = datetime.fromtimestamp(int(seconds), UTC).astimezone(zone)
+            committed_at = _date(*found.groups())
     message = body.decode("utf-8", "replace").strip()
     return neutralise(message, limit=_MAX_MESSAGE_CHARS, keep_newlines=True), committed_at
+
+
+def _date(seconds: bytes, sign: bytes, hours: bytes, minutes: bytes) -> datetime | None:
+    """A committer date; None when the commit carries an impossible one."""
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    try:
+        zone = timezone(-offset if sign == b"-" else offset)
+        return datetime.fromtimestamp(int(seconds), UTC).astimezone(zone)
+    except (ValueError, OverflowError, OSError):
+        return None

@@ -1,4 +1,4 @@
-"""The report as one JSON object: what ``--json`` prints, the store keeps, and reports re-render from."""
+"""The report as one JSON object: for `--json`, for the store, and to re-render from."""
 
 from __future__ import annotations
 

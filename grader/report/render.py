@@ -12,11 +12,13 @@ import logging
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from grader.models import GradeReport
 from grader.report.jsonio import to_json_dict
 from grader.report.markdown import md_escape
 from grader.report.view import build_view, seconds, when
+from grader.text import neutralise
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +34,19 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible_text,
     )
     env.filters["md"] = md_escape
     env.filters["seconds"] = seconds
     env.filters["when"] = when
     return env
+
+
+def _visible_text(value: object) -> object:
+    """Every ``{{ }}`` output: control and bidi characters made visible (defence in depth)."""
+    if isinstance(value, Markup):  # already escaped by a filter; escapes stay inert text
+        return Markup(neutralise(str(value)))  # noqa: S704 - input was escaped markup
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def _render(template: str, report: GradeReport) -> str:
@@ -69,6 +79,7 @@ def render(report: GradeReport, out_dir: Path) -> dict[str, Path]:
     }
     paths = {kind: out_dir / FILES[kind] for kind in texts}
     for kind, text in texts.items():
-        paths[kind].write_text(text, encoding="utf-8")
+        # "replace": a lone surrogate that slipped past cleaning must not lose the report
+        paths[kind].write_text(text, encoding="utf-8", errors="replace")
     logger.debug("rendered run %s into %s", report.run_id, out_dir)
     return paths

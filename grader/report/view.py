@@ -25,6 +25,13 @@ OUTCOME_LABELS = {
     Outcome.NOT_GRADABLE: "Grading incomplete",
     Outcome.REJECTED: "Rejected",
 }
+_SHORT_STATUS = {
+    TestStatus.FAILED: "failed",
+    TestStatus.ERROR: "crashed",
+    TestStatus.TIMEOUT: "timed out",
+    TestStatus.RESOURCE_LIMIT: "hit a resource limit",
+    TestStatus.SKIPPED: "not run",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +49,7 @@ class View:
     score_text: str
     show_results: bool  # graded or flagged: tests and categories mean something
     passed: int
-    status_counts: tuple[tuple[str, int], ...]  # (status value, how many), most common first
+    not_passed: tuple[tuple[str, str], ...]  # (status value, "2 failed"), in status order
     categories: tuple[CategoryRow, ...]
     integrity: tuple[Finding, ...]
     red_flags: tuple[Finding, ...]
@@ -53,15 +60,17 @@ class View:
 
 def build_view(report: GradeReport) -> View:
     show_score = report.outcome in SCORED and report.score is not None
-    counts = Counter(t.status.value for t in report.tests)
+    counts = Counter(t.status for t in report.tests)
     return View(
         title=report.challenge.title or report.challenge.id,
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
         show_results=report.outcome in SCORED,
-        passed=counts.get("passed", 0),
-        status_counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        passed=counts[TestStatus.PASSED],
+        not_passed=tuple(
+            (s.value, f"{counts[s]} {_SHORT_STATUS[s]}") for s in _SHORT_STATUS if counts[s]
+        ),
         categories=_category_rows(report),
         integrity=tuple(f for f in report.findings if f.severity == "integrity"),
         red_flags=tuple(f for f in report.findings if f.severity != "integrity"),

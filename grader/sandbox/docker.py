@@ -36,7 +36,11 @@ LABEL_CREATED = "grader.created"
 OVERHEAD_SECONDS = 30
 
 # Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
-DOCKER_FAULTS = (docker.errors.APIError, docker.errors.DockerException, requests.exceptions.RequestException)
+DOCKER_FAULTS = (
+    docker.errors.APIError,
+    docker.errors.DockerException,
+    requests.exceptions.RequestException,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ class SandboxJob:
 
 
 def connect(docker_host: str = "") -> docker.DockerClient:
-    """A client for the configured daemon, or :class:`DockerUnavailableError` saying how to get one."""
+    """A client for the configured daemon, or a DockerUnavailableError saying how to get one."""
     client: docker.DockerClient | None = None
     try:
         client = docker.DockerClient(base_url=docker_host) if docker_host else docker.from_env()
@@ -78,7 +82,7 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
         state = client.api.inspect_container(container_id)["State"]
         results = _read_results(client, container_id)
         logs = _log_tail(client, container_id)
-        digest = client.api.inspect_image(job.image)["Id"]
+        digest = client.images.get(job.image).id
     except DOCKER_FAULTS as exc:
         raise DockerUnavailableError(f"Docker failed during the run: {exc}") from exc
     finally:
@@ -102,7 +106,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
         read_only=True,
         tmpfs={
             "/work": f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
-            "/tmp": "rw,nosuid,nodev,noexec,size=256m,nr_inodes=50k,mode=1777",
+            "/tmp": "rw,nosuid,nodev,noexec,size=256m,nr_inodes=50k,mode=1777",  # noqa: S108 (a tmpfs inside the container)
             "/deps": "rw,nosuid,nodev,size=1024m,mode=0755",
         },
         mem_limit=f"{limits.memory_mb}m",
@@ -120,7 +124,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": "/tmp",
+        "HOME": "/tmp",  # noqa: S108 (inside the container)
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "GRADER_TEST_SECONDS": str(limits.test_seconds),
         "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
@@ -170,7 +174,9 @@ def _wait(client: docker.DockerClient, container_id: str, wall_seconds: int) -> 
         if not state.get("Running"):
             return int(state.get("ExitCode", -1)), False
         if time.monotonic() >= deadline:
-            log.info("container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds)
+            log.info(
+                "container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds
+            )
             client.api.kill(container_id)
             return -1, True
         time.sleep(delay)

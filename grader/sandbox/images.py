@@ -51,7 +51,7 @@ def base_tag(settings: Settings) -> str:
 
 def image_exists(client: docker.DockerClient, tag: str) -> bool:
     try:
-        client.api.inspect_image(tag)
+        client.images.get(tag)
     except docker.errors.ImageNotFound:
         return False
     return True
@@ -78,7 +78,9 @@ def ensure_base_image(
     return tag
 
 
-def _build_base(client: docker.DockerClient, settings: Settings, tag: str, progress: Progress) -> None:
+def _build_base(
+    client: docker.DockerClient, settings: Settings, tag: str, progress: Progress
+) -> None:
     if shutil.which("debootstrap") is None:
         raise ImageError(
             "debootstrap is not installed, so the runner base cannot be built offline",
@@ -109,7 +111,7 @@ def _build_base(client: docker.DockerClient, settings: Settings, tag: str, progr
                 str(archive),
                 repository=repository,
                 tag=version,
-                changes=['ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin', 'CMD ["python3"]'],
+                changes=["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin", 'CMD ["python3"]'],
             )
         except DOCKER_FAULTS as exc:
             raise ImageError(f"docker import of the runner base failed: {exc}") from exc
@@ -123,7 +125,12 @@ def _prepare_rootfs(rootfs: Path) -> None:
             if entry.is_file():
                 entry.unlink()
     # Anonymous volumes copy the mode of the image folder they are mounted on.
-    for folder, mode in (("judge", 0o700), ("submission", 0o755), ("deps", 0o755), ("work", 0o1777)):
+    for folder, mode in (
+        ("judge", 0o700),
+        ("submission", 0o755),
+        ("deps", 0o755),
+        ("work", 0o1777),
+    ):
         path = rootfs / folder
         path.mkdir(exist_ok=True)
         path.chmod(mode)
@@ -143,7 +150,7 @@ def debian_mirror() -> str:
                 return words[1] if not words[1].startswith("[") else words[2]
     raise ImageError(
         "cannot tell which Debian mirror to build the runner base from",
-        hint="configure apt (/etc/apt/sources.list.d/debian.sources) or set GRADER_RUNNER_BASE_IMAGE",
+        hint="configure the Debian mirror in apt sources, or set GRADER_RUNNER_BASE_IMAGE",
     )
 
 
@@ -165,9 +172,12 @@ def challenge_tag(challenge: Challenge, settings: Settings) -> str:
 
 
 def ensure_challenge_image(
-    client: docker.DockerClient, challenge: Challenge, settings: Settings, progress: Progress = _quiet
+    client: docker.DockerClient,
+    challenge: Challenge,
+    settings: Settings,
+    progress: Progress = _quiet,
 ) -> str:
-    """Return the challenge's image tag, building the base and then the challenge image if missing."""
+    """The challenge's image tag; builds the base, then the challenge image, when missing."""
     base = ensure_base_image(client, settings, progress)
     tag = challenge_tag(challenge, settings)
     if tag == base or image_exists(client, tag):
@@ -197,7 +207,10 @@ def _run(argv: list[str], what: str) -> None:
     try:
         subprocess.run(argv, check=True, capture_output=True, timeout=DEBOOTSTRAP_TIMEOUT)
     except subprocess.CalledProcessError as exc:
-        tail = exc.stderr.decode("utf-8", "replace")[-2000:] or exc.stdout.decode("utf-8", "replace")[-2000:]
+        tail = (
+            exc.stderr.decode("utf-8", "replace")[-2000:]
+            or exc.stdout.decode("utf-8", "replace")[-2000:]
+        )
         raise ImageError(f"{what} failed (exit {exc.returncode}): {tail}") from exc
     except subprocess.TimeoutExpired as exc:
         raise ImageError(f"{what} did not finish within {DEBOOTSTRAP_TIMEOUT}s") from exc

@@ -21,7 +21,9 @@ class Reaped:
     age_seconds: int
 
 
-def reap(client: docker.DockerClient, *, older_than_seconds: int, now: float | None = None) -> list[Reaped]:
+def reap(
+    client: docker.DockerClient, *, older_than_seconds: int, now: float | None = None
+) -> list[Reaped]:
     """Force-remove (with volumes) every grader container older than ``older_than_seconds``."""
     now = time.time() if now is None else now
     reaped: list[Reaped] = []
@@ -41,6 +43,11 @@ def reap(client: docker.DockerClient, *, older_than_seconds: int, now: float | N
         except DOCKER_FAULTS as exc:
             log.warning("could not reap %s: %s", container["Id"][:12], exc)
             continue
-        log.info("reaped container %s of run %s (%ss old)", container["Id"][:12], labels.get(LABEL_RUN), age)
+        log.info(
+            "reaped container %s of run %s (%ss old)",
+            container["Id"][:12],
+            labels.get(LABEL_RUN),
+            age,
+        )
         reaped.append(Reaped(container["Id"], labels.get(LABEL_RUN, ""), age))
     return reaped

@@ -124,8 +124,11 @@ class Store:
         timings: dict[str, float],
         image: str,
         image_digest: str,
+        run_id: str | None = None,
     ) -> str:
-        """Store one finished run as the submission's next attempt, and mark it done."""
+        """Store one finished run as the submission's next attempt, and mark it done.
+
+        ``run_id`` keeps the id the pipeline gave the run (so reports and rows agree)."""
         with self._sessions.begin() as session:
             submission = self._submission(session, submission_id, lock=True)
             last = session.scalar(
@@ -149,6 +152,8 @@ class Store:
                 image_digest=image_digest,
                 report=report_dict,
             )
+            if run_id is not None:
+                run.id = run_id
             session.add(run)
             submission.state = "done"
             session.flush()

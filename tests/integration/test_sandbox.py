@@ -19,7 +19,7 @@ from grader.sandbox.reap import reap
 
 pytestmark = pytest.mark.docker
 
-PROBE = r'''
+PROBE = r"""
 import json, os, socket, subprocess, sys
 out = open("/judge/out/results.jsonl", "w")
 def fact(key, value):
@@ -40,15 +40,14 @@ fact("submission_mode", oct(os.stat("/submission/solution.py").st_mode & 0o777))
 as_candidate = lambda code: subprocess.run(
     [sys.executable, "-c", code], user=61000, group=61000, extra_groups=[],
     capture_output=True, text=True).stdout.strip()
-fact("candidate_reads_judge", as_candidate(
-    "import os\ntry:\n os.listdir('/judge'); print('yes')\nexcept PermissionError: print('PermissionError')"))
-fact("candidate_writes_submission", as_candidate(
-    "try:\n open('/submission/x','w'); print('yes')\nexcept PermissionError: print('PermissionError')"))
+TRY = "try:\n {}; print('yes')\nexcept PermissionError: print('PermissionError')"
+fact("candidate_reads_judge", as_candidate(TRY.format("__import__('os').listdir('/judge')")))
+fact("candidate_writes_submission", as_candidate(TRY.format("open('/submission/x', 'w')")))
 fact("candidate_writes_work", as_candidate("open('/work/x','w').write('ok'); print('yes')"))
 fact("caps", [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1])
 if os.environ.get("PROBE_SLEEP"):
     import time; time.sleep(int(os.environ["PROBE_SLEEP"]))
-'''
+"""
 
 
 def _submission() -> bytes:
@@ -61,11 +60,15 @@ def _submission() -> bytes:
     return buffer.getvalue()
 
 
-def _job(image: str, *, run_id: str, wall: int = 60, env: dict[str, str] | None = None) -> SandboxJob:
+def _job(
+    image: str, *, run_id: str, wall: int = 60, env: dict[str, str] | None = None
+) -> SandboxJob:
     return SandboxJob(
         run_id=run_id,
         image=image,
-        limits=Limits(memory_mb=256, cpus=1.0, pids=64, disk_mb=64, wall_seconds=wall, test_seconds=5),
+        limits=Limits(
+            memory_mb=256, cpus=1.0, pids=64, disk_mb=64, wall_seconds=wall, test_seconds=5
+        ),
         judge_files={"harness/grader_harness/judge.py": PROBE.encode(), "out/.keep": b""},
         submission_tar=_submission(),
         env=env or {},
@@ -80,12 +83,18 @@ def _containers_of(client: docker.DockerClient, run_id: str) -> list[object]:
     return [c for c in list_managed(client) if c["Labels"].get(LABEL_RUN) == run_id]
 
 
-def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(docker_client: docker.DockerClient, base_image: str) -> None:
+def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
     run = run_sandbox(docker_client, _job(base_image, run_id="probe-lockdown"))
     facts = _facts(run.results_json)
     assert run.exit_code == 0 and not run.timed_out
     assert facts["uid"] == 0
-    assert facts["network"] in {"OSError", "ConnectionRefusedError", "TimeoutError"} or "Unreachable" in str(facts["network"])
+    assert facts["network"] in {
+        "OSError",
+        "ConnectionRefusedError",
+        "TimeoutError",
+    } or "Unreachable" in str(facts["network"])
     assert facts["root_fs"] == 30  # EROFS: read-only root
     assert facts["submission"] == ["solution.py"]
     assert facts["submission_mode"] == "0o644"
@@ -97,16 +106,22 @@ def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(docker_client: d
     assert run.image_digest.startswith("sha256:")
 
 
-def test_container_and_its_volumes_are_removed_after_the_run(docker_client: docker.DockerClient, base_image: str) -> None:
+def test_container_and_its_volumes_are_removed_after_the_run(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
     volumes_before = {v.name for v in docker_client.volumes.list()}
     run_sandbox(docker_client, _job(base_image, run_id="probe-cleanup"))
     assert _containers_of(docker_client, "probe-cleanup") == []
     assert {v.name for v in docker_client.volumes.list()} <= volumes_before
 
 
-def test_wall_clock_limit_kills_the_container_from_outside(docker_client: docker.DockerClient, base_image: str) -> None:
+def test_wall_clock_limit_kills_the_container_from_outside(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
     started = time.monotonic()
-    run = run_sandbox(docker_client, _job(base_image, run_id="probe-wall", wall=3, env={"PROBE_SLEEP": "120"}))
+    run = run_sandbox(
+        docker_client, _job(base_image, run_id="probe-wall", wall=3, env={"PROBE_SLEEP": "120"})
+    )
     assert run.timed_out and run.exit_code is None
     assert time.monotonic() - started < 60
     assert _facts(run.results_json)["uid"] == 0  # what the judge wrote before the kill survives
@@ -128,10 +143,14 @@ def test_unreachable_daemon_says_how_to_get_one() -> None:
     gc.collect()  # let the leaked socket's warning land here, under this test's filter
 
 
-def test_reap_removes_only_old_grader_containers(docker_client: docker.DockerClient, base_image: str) -> None:
+def test_reap_removes_only_old_grader_containers(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
     labels = {LABEL_MANAGED: "1", LABEL_RUN: "probe-orphan", "grader.created": "1"}
     orphan = docker_client.api.create_container(base_image, command=["sleep", "600"], labels=labels)
-    bystander = docker_client.api.create_container(base_image, command=["true"], labels={"other": "1"})
+    bystander = docker_client.api.create_container(
+        base_image, command=["true"], labels={"other": "1"}
+    )
     try:
         reaped = reap(docker_client, older_than_seconds=60)
         assert [r.run_id for r in reaped if r.run_id == "probe-orphan"] == ["probe-orphan"]

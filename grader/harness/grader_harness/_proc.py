@@ -1,0 +1,234 @@
+"""One candidate process: started as the candidate uid, output drained, stopped, judged.
+
+Output is read by background threads into bounded buffers (the rest is counted and dropped),
+so a candidate that prints forever neither blocks on a full pipe nor fills the judge's memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import shlex
+import signal
+import subprocess
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+from . import _config, _uid
+from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
+
+OUTPUT_CAP = 1024 * 1024
+LINE_CAP = 16 * 1024 * 1024
+_FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable")
+_active_sessions = 0  # long-lived helpers running now (serve_app, functions)
+
+
+def enter_session() -> None:
+    global _active_sessions  # noqa: PLW0603 - one judge process, one counter
+    _active_sessions += 1
+
+
+def leave_session() -> None:
+    global _active_sessions  # noqa: PLW0603
+    _active_sessions = max(0, _active_sessions - 1)
+
+
+def sessions_active() -> bool:
+    return _active_sessions > 0
+
+
+def home() -> Path:
+    """``$HOME`` for candidate processes: a shared, sticky folder under the work dir."""
+    path = _config.work_dir() / "home"
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(0o1777)
+    return path
+
+
+def candidate_env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = {
+        "PATH": _config.candidate_path(),
+        "HOME": str(home()),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(_config.deps_dir()),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update({str(key): str(value) for key, value in (extra or {}).items()})
+    return env
+
+
+def describe(argv: Sequence[str]) -> str:
+    text = shlex.join(argv)
+    return f"`{text[:200]}...`" if len(text) > 200 else f"`{text}`"
+
+
+class Drain:
+    """Reads a pipe to its end on a thread, keeping the first ``cap`` bytes."""
+
+    def __init__(self, stream: IO[bytes], cap: int = OUTPUT_CAP) -> None:
+        self._stream, self._cap = stream, cap
+        self._chunks: list[bytes] = []
+        self._kept = self._dropped = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        fd = self._stream.fileno()
+        while chunk := os.read(fd, 65536):
+            with self._lock:
+                keep = chunk[: max(0, self._cap - self._kept)]
+                self._chunks.append(keep)
+                self._kept += len(keep)
+                self._dropped += len(chunk) - len(keep)
+        self._stream.close()
+
+    def text(self, wait: float = 5.0) -> str:
+        """Everything kept, once the stream ended (or ``wait`` seconds passed)."""
+        self._thread.join(wait)
+        with self._lock:
+            data, dropped = b"".join(self._chunks), self._dropped
+        text = data.decode("utf-8", errors="replace")
+        if dropped:
+            text += f"\n[grader: {dropped} more bytes discarded, output capped at {self._cap}]"
+        return text
+
+    def tail(self, size: int = 2000) -> str:
+        with self._lock:
+            data = b"".join(self._chunks)[-size:]
+        return data.decode("utf-8", errors="replace")
+
+
+class Lines:
+    """Reads newline-terminated messages from a pipe into a queue; ``None`` marks the end."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.queue: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        fd, pending, oversized = self._stream.fileno(), b"", False
+        while chunk := os.read(fd, 65536):
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                self.queue.put(b"" if oversized else line)
+                oversized = False
+            if len(pending) > LINE_CAP:
+                pending, oversized = b"", True
+        self._stream.close()
+        self.queue.put(None)
+
+
+class CandidateProcess:
+    """A running candidate command, with its output drained and its fate recorded."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        env: Mapping[str, str] | None = None,
+        stdin: bytes | None = None,
+        keep_stdin: bool = False,
+        line_stdout: bool = False,
+        session: bool = False,
+    ) -> None:
+        self.argv = list(argv)
+        self._oom_before = _uid.oom_kills()
+        self._stopped = False
+        self.killed = False
+        self.tasks_seen = 0
+        self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
+        self._session = session  # a long-lived helper: others must not kill it meanwhile
+        if session:
+            enter_session()
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.lines = Lines(self.proc.stdout) if line_stdout else None
+        self.stdout = None if line_stdout else Drain(self.proc.stdout)
+        self.stderr = Drain(self.proc.stderr)
+        if stdin is not None and not keep_stdin:
+            threading.Thread(target=self._feed, args=(stdin,), daemon=True).start()
+
+    def _feed(self, data: bytes) -> None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.close()
+        except (OSError, ValueError):
+            pass  # the candidate closed its stdin or exited, or we closed it: nothing to give
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the process exited within ``seconds``."""
+        try:
+            self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def stop(self) -> None:
+        """Kill the process group, and every candidate process unless a session still runs."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._session:
+            leave_session()
+        if self.proc.poll() is None:
+            self.killed = True
+        self.tasks_seen = _uid.count_tasks() if _uid.can_switch() else 0
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        if not sessions_active():
+            _uid.kill_all()
+        self.proc.wait()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+
+    def verdict(self, *, timed_out: bool, seconds: float, failed: bool) -> CandidateVerdict | None:
+        """Timeout or resource limit, judged after :meth:`stop`; ``None`` for neither."""
+        what = describe(self.argv)
+        nproc = _config.candidate_nproc()
+        if self.tasks_seen >= nproc - max(2, nproc // 32) or (
+            (failed or timed_out) and any(m in self.stderr.tail() for m in _FORK_FAILURES)
+        ):
+            return CandidateResourceLimit(f"{what} hit the process limit ({nproc} processes)")
+        if self.oom_killed():
+            return CandidateResourceLimit(f"{what} was {oom_words()}")
+        if timed_out:
+            return CandidateTimeout(f"{what} did not finish within {seconds:g} s")
+        return None
+
+    def oom_killed(self) -> bool:
+        ours = self.killed and self.proc.returncode == -9
+        return _uid.oom_kills() > self._oom_before or (self.proc.returncode == -9 and not ours)
+
+
+def oom_words() -> str:
+    limit = _config.memory_mb()
+    return "killed by the out-of-memory killer" + (f" (memory limit {limit} MB)" if limit else "")
+
+
+def _start(
+    argv: list[str], cwd: Path, env: Mapping[str, str] | None, *, piped_stdin: bool
+) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            argv,
+            env=candidate_env(env),
+            stdin=subprocess.PIPE if piped_stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            close_fds=True,
+            preexec_fn=_uid.preexec(cwd),  # noqa: PLW1509 - it drops privileges, takes no locks
+        )
+    except (FileNotFoundError, PermissionError) as exc:
+        raise CandidateError(f"could not start {describe(argv)}: {exc.strerror}") from exc
+    except subprocess.SubprocessError as exc:
+        msg = f"could not start {describe(argv)} as the candidate in {cwd}: {exc}"
+        raise RuntimeError(msg) from exc

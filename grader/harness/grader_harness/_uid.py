@@ -1,0 +1,128 @@
+"""The candidate uid: dropping to it, limiting it, counting and killing its processes.
+
+Every candidate process starts through :func:`preexec`, which runs in the forked child before
+``exec``: it raises the OOM score, sets the rlimits, drops to the candidate uid/gid with no
+supplementary groups, and only then enters the working folder, so the candidate's own
+permissions decide whether it may. When the judge does not run as root (a developer's host)
+nothing is dropped and a warning is logged once: the code still runs, unprotected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from . import _config
+
+log = logging.getLogger(__name__)
+
+_OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
+_warned = False
+
+
+def can_switch() -> bool:
+    """Whether candidate code really runs as the candidate uid (the judge is root)."""
+    global _warned  # noqa: PLW0603 - warn once per judge process
+    if os.geteuid() == 0:
+        return True
+    if not _warned:
+        _warned = True
+        log.warning("the judge is not root: candidate code runs as uid %s", os.geteuid())
+    return False
+
+
+def _capped(which: int, value: int) -> tuple[int, int]:
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    return value, value
+
+
+def preexec(cwd: Path) -> Callable[[], None]:
+    """The function the child runs between fork and exec (it must not touch locks or threads)."""
+    switch = can_switch()
+    uid = _config.candidate_uid()
+    limits = [
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_FSIZE, _capped(resource.RLIMIT_FSIZE, _config.FSIZE_BYTES)),
+    ]
+    if switch:
+        nproc = _config.candidate_nproc()
+        limits.append((resource.RLIMIT_NPROC, _capped(resource.RLIMIT_NPROC, nproc)))
+    folder = str(cwd)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # best effort: the memory limit still holds
+            Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
+        for which, value in limits:
+            resource.setrlimit(which, value)
+        if switch:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        os.chdir(folder)
+
+    return run
+
+
+def oom_kills() -> int:
+    """How many processes the OOM killer has killed in this cgroup (0 when unknown)."""
+    for name in _OOM_COUNTERS:
+        try:
+            text = Path(name).read_text(encoding="ascii")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("oom_kill "):
+                return int(line.split()[1])
+    return 0
+
+
+def count_tasks(*, live_only: bool = False) -> int:
+    """Tasks (processes and threads: what RLIMIT_NPROC counts) of the candidate's real uid."""
+    uid = str(_config.candidate_uid())
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # the process ended while we looked
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("Uid", "").split()[:1] != [uid]:
+            continue
+        if live_only and fields.get("State", "").strip().startswith("Z"):
+            continue
+        total += int(fields.get("Threads", "1").strip() or 1)
+    return total
+
+
+def kill_all() -> None:
+    """SIGKILL every process of the candidate uid, until none is left alive (at most 5 s)."""
+    if not can_switch():
+        return
+    deadline = time.monotonic() + 5
+    while count_tasks(live_only=True) and time.monotonic() < deadline:
+        _kill_as_candidate(_config.candidate_uid())
+        time.sleep(0.005)
+
+
+def _kill_as_candidate(uid: int) -> None:
+    """A throwaway child drops to the uid and kills everything that uid may signal."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)

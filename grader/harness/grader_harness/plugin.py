@@ -1,0 +1,143 @@
+"""The judge's pytest plugin: categories, statuses, the results stream, fixtures, a backstop.
+
+Loaded with ``-p grader_harness.plugin``. Every test is reported once, after its teardown:
+a ``CandidateTimeout`` / ``CandidateResourceLimit`` in any phase gives ``timeout`` /
+``resource_limit``; any other failure is ``failed`` in the call phase and ``error`` in setup or
+teardown. A SIGALRM backstop (twice the per-test seconds) stops a test the helpers' own
+timeouts did not.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from . import _config, _proc, _uid, results
+from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
+from .workspace import current_workspace, reset_workspace
+
+_states: dict[str, dict[str, Any]] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "category(name): the rubric category of a hidden test")
+    results.open_stream(_config.results_file())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    results.close_stream()
+
+
+def category_of(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("category")
+    if marker is None:
+        return ""
+    return str(marker.args[0] if marker.args else marker.kwargs.get("name", ""))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    tests = [{"id": item.nodeid, "category": category_of(item)} for item in session.items]
+    results.write({"event": "collected", "tests": tests})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    results.write({"event": "finished", "exitstatus": int(exitstatus)})
+
+
+def _status(exc: BaseException, when: str) -> str:
+    if isinstance(exc, CandidateTimeout):
+        return "timeout"
+    if isinstance(exc, CandidateResourceLimit):
+        return "resource_limit"
+    return "failed" if when == "call" else "error"
+
+
+def _message(exc: BaseException) -> str:
+    plain = (AssertionError, CandidateError, CandidateVerdict, pytest.fail.Exception)
+    if isinstance(exc, (*plain, pytest.skip.Exception)):
+        text = str(exc) or ("assertion failed" if isinstance(exc, AssertionError) else "")
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return results.shorten(text)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    state = _states.setdefault(item.nodeid, {"status": "passed", "message": "", "duration": 0.0})
+    state["duration"] += report.duration
+    if state["status"] == "passed" and not report.passed:
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if report.skipped:
+            state["status"] = "skipped"
+        elif exc is not None:
+            state["status"] = _status(exc, report.when or "call")
+        else:
+            state["status"] = "failed" if report.when == "call" else "error"
+        state["message"] = (
+            _message(exc) if exc is not None else results.shorten(report.longreprtext)
+        )
+    if report.when == "teardown":
+        del _states[item.nodeid]
+        event = {"event": "test", "id": item.nodeid, "status": state["status"]}
+        event.update(duration=round(state["duration"], 3), message=state["message"])
+        results.write(event)
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    seconds = 2 * _config.test_seconds()
+    raise CandidateTimeout(f"the test did not finish within the judge's limit of {seconds:g} s")
+
+
+@contextmanager
+def _backstop() -> Iterator[None]:
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, 2 * _config.test_seconds())
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    with _backstop():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    with _backstop():
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    with _backstop():
+        yield
+        reset_workspace()
+        if not _proc.sessions_active():
+            _uid.kill_all()
+
+
+@pytest.fixture
+def submission() -> Path:
+    """The submission as delivered (read-only, owned by root)."""
+    return _config.submission_dir()
+
+
+@pytest.fixture
+def workspace() -> Path:
+    """This test's candidate-owned copy of the submission: the helpers' default ``cwd``."""
+    return current_workspace()

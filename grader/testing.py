@@ -1,0 +1,285 @@
+"""Builders and fakes for tests: sample reports, tiny challenges, judge output. No Docker, no git.
+
+The four sample reports (graded, flagged, not_gradable, rejected) are also what the golden
+files in ``tests/golden/`` are rendered from; ``scripts/regen-golden`` rewrites them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from grader.challenge import MANIFEST_FILE, Challenge, load_challenge
+from grader.models import (
+    CategoryScore,
+    ChallengeRef,
+    Dependency,
+    Finding,
+    GradeReport,
+    Limits,
+    Outcome,
+    SandboxRun,
+    TestResult,
+    TestStatus,
+)
+
+STARTED = datetime(2025, 3, 4, 9, 30, 0, tzinfo=UTC)
+FINISHED = datetime(2025, 3, 4, 9, 30, 18, tzinfo=UTC)
+CHALLENGE = ChallengeRef(id="backend/todo-api", version="1.2.0", title="Todo API")
+COMMIT = "3f9c2a7e51b04d6c8e2f1a9b7c5d3e1f0a2b4c6d"
+DIGEST = "sha256:" + "ab12" * 16
+
+SAMPLE_TESTS = (
+    TestResult("test_api.py::test_create_task", TestStatus.PASSED, "core", 0.21),
+    TestResult("test_api.py::test_list_tasks", TestStatus.PASSED, "core", 0.12),
+    TestResult("test_api.py::test_complete_task", TestStatus.PASSED, "core", 0.15),
+    TestResult(
+        "test_api.py::test_delete_missing_task",
+        TestStatus.FAILED,
+        "core",
+        0.09,
+        "AssertionError: expected status 404, got 500\nassert 500 == 404",
+    ),
+    TestResult(
+        "test_validation.py::test_rejects_empty_title", TestStatus.PASSED, "validation", 0.08
+    ),
+    TestResult(
+        "test_validation.py::test_rejects_long_title",
+        TestStatus.ERROR,
+        "validation",
+        0.31,
+        "CandidateError: ValueError: title too long",
+    ),
+    TestResult(
+        "test_robustness.py::test_many_tasks",
+        TestStatus.TIMEOUT,
+        "robustness",
+        30.0,
+        "the candidate's code ran past the 30 s limit",
+    ),
+)
+SAMPLE_CATEGORIES = (
+    CategoryScore("core", 3.0, 3, 4),
+    CategoryScore("validation", 2.0, 1, 2),
+    CategoryScore("robustness", 1.0, 0, 1),
+    CategoryScore("docs", 1.0, 0, 0),
+)
+SAMPLE_FINDINGS = (
+    Finding(
+        "bare-except",
+        "warning",
+        "bare `except:` also catches KeyboardInterrupt and SystemExit; "
+        "catch the exceptions you expect",
+        "todo/store.py",
+        42,
+    ),
+    Finding(
+        "print-call",
+        "info",
+        "print() in library code: use logging, or return the value to the caller",
+        "todo/api.py",
+        17,
+    ),
+)
+SAMPLE_DEPENDENCIES = (
+    Dependency("fastapi==0.115.0", "installed"),
+    Dependency("pydantic>=2", "installed"),
+    Dependency("left-pad-py", "refused", "not on the challenge's allowlist"),
+)
+SAMPLE_TIMINGS = {
+    "fetch": 0.41,
+    "prepare": 1.2,
+    "sandbox": 15.73,
+    "collect": 0.01,
+    "analyse": 0.05,
+    "score": 0.0,
+    "report": 0.03,
+}
+
+
+def graded_report(**changes: Any) -> GradeReport:
+    """A typical graded run: some failures, a zero-test category, two red flags."""
+    report = GradeReport(
+        run_id="run-0001",
+        outcome=Outcome.GRADED,
+        score=54.2,
+        reason="",
+        repo_url="https://github.com/jane-doe/todo-api",
+        ref="main",
+        commit=COMMIT,
+        challenge=CHALLENGE,
+        tests=SAMPLE_TESTS,
+        categories=SAMPLE_CATEGORIES,
+        findings=SAMPLE_FINDINGS,
+        dependencies=SAMPLE_DEPENDENCIES,
+        timings=dict(SAMPLE_TIMINGS),
+        started_at=STARTED,
+        finished_at=FINISHED,
+        image="grader/backend-todo-api:1.2.0",
+        image_digest=DIGEST,
+        limits=Limits(),
+        facts={"candidate started as": "cli: python -m todo", "commit message": "Add task API"},
+    )
+    return replace(report, **changes)
+
+
+def flagged_report(**changes: Any) -> GradeReport:
+    """Every test passed, but a conftest.py rewrites test outcomes: a human must review."""
+    tests = tuple(replace(t, status=TestStatus.PASSED, message="") for t in SAMPLE_TESTS)
+    integrity = Finding(
+        "pytest-hooks",
+        "integrity",
+        "defines the pytest hook `pytest_runtest_makereport`, which can change test outcomes",
+        "conftest.py",
+        3,
+    )
+    report = graded_report(
+        run_id="run-0002",
+        outcome=Outcome.FLAGGED,
+        score=100.0,
+        reason="integrity evidence: conftest.py defines a hook that can rewrite test outcomes",
+        tests=tests,
+        categories=(
+            CategoryScore("core", 3.0, 4, 4),
+            CategoryScore("validation", 2.0, 2, 2),
+            CategoryScore("robustness", 1.0, 1, 1),
+        ),
+        findings=(integrity,),
+    )
+    return replace(report, **changes)
+
+
+def not_gradable_report(**changes: Any) -> GradeReport:
+    """The judge's output was malformed: an infrastructure fault, no test shown as failed."""
+    report = graded_report(
+        run_id="run-0003",
+        outcome=Outcome.NOT_GRADABLE,
+        score=None,
+        reason="the judge did not report: results line 3 is malformed",
+        tests=(),
+        categories=(),
+        findings=(),
+        timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
+    )
+    return replace(report, **changes)
+
+
+def rejected_report(**changes: Any) -> GradeReport:
+    """Intake refused the repository (too large): nothing was run."""
+    report = GradeReport(
+        run_id="run-0004",
+        outcome=Outcome.REJECTED,
+        score=None,
+        reason="the repository is 240 MB, over the 100 MB cap; remove build artefacts and data",
+        repo_url="https://github.com/jane-doe/huge-repo",
+        ref=None,
+        commit=None,
+        challenge=CHALLENGE,
+        timings={"fetch": 3.1},
+        started_at=STARTED,
+        finished_at=datetime(2025, 3, 4, 9, 30, 3, tzinfo=UTC),
+    )
+    return replace(report, **changes)
+
+
+def golden_reports() -> dict[str, GradeReport]:
+    """The reports the golden files are rendered from, by golden folder name."""
+    return {
+        "graded": graded_report(),
+        "flagged": flagged_report(),
+        "not_gradable": not_gradable_report(),
+        "rejected": rejected_report(),
+    }
+
+
+def write_goldens(root: Path) -> list[Path]:
+    """Render every golden report into ``root/<name>/``; returns the files written."""
+    from grader.report import render  # noqa: PLC0415 - keeps grader.testing light to import
+
+    written: list[Path] = []
+    for name, report in golden_reports().items():
+        written.extend(render(report, root / name).values())
+    return written
+
+
+def write_challenge(
+    root: Path,
+    *,
+    categories: Mapping[str, float],
+    manifest: Iterable[str],
+    challenge_id: str = "backend/sample",
+) -> Challenge:
+    """A minimal loadable challenge folder: challenge.toml and tests/manifest.txt."""
+    lines = [
+        f'id = "{challenge_id}"',
+        'version = "1.0.0"',
+        'title = "Sample"',
+        'specialty = "backend"',
+        "",
+        "[candidate]",
+        'kind = "cli"',
+    ]
+    for name, weight in categories.items():
+        lines += ["", "[[categories]]", f'name = "{name}"', f"weight = {weight}"]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "challenge.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "tests").mkdir(exist_ok=True)
+    (root / "tests" / MANIFEST_FILE).write_text(
+        "".join(f"{test_id}\n" for test_id in manifest), encoding="utf-8"
+    )
+    return load_challenge(root)
+
+
+def results_jsonl(
+    collected: Mapping[str, str],
+    results: Mapping[str, str] | None = None,
+    *,
+    finished: int | None = 0,
+    messages: Mapping[str, str] | None = None,
+) -> bytes:
+    """A judge results stream: ``collected`` maps test ID -> category, ``results`` -> status.
+
+    ``results`` defaults to every collected test passing; ``finished=None`` leaves out the
+    finished event, as when the judge dies or is killed.
+    """
+    statuses = dict.fromkeys(collected, "passed") if results is None else results
+    events: list[dict[str, object]] = [
+        {"event": "collected", "tests": [{"id": i, "category": c} for i, c in collected.items()]}
+    ]
+    events += [
+        {
+            "event": "test",
+            "id": test_id,
+            "status": status,
+            "duration": 0.1,
+            "message": (messages or {}).get(test_id, ""),
+        }
+        for test_id, status in statuses.items()
+    ]
+    if finished is not None:
+        events.append({"event": "finished", "exitstatus": finished})
+    return "".join(json.dumps(e) + "\n" for e in events).encode()
+
+
+def sandbox_run(
+    results_json: bytes,
+    *,
+    exit_code: int | None = 0,
+    timed_out: bool = False,
+    oom_killed: bool = False,
+) -> SandboxRun:
+    """A SandboxRun as the sandbox stage would return it, around ``results_json``."""
+    return SandboxRun(
+        results_json=results_json,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        oom_killed=oom_killed,
+        log_tail="",
+        image="grader/sample:1.0.0",
+        image_digest=DIGEST,
+        limits=Limits(),
+    )

@@ -1,0 +1,222 @@
+"""Stage analyse: each rule fires on a small snippet and stays quiet on clean code."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.analyse import RULES, analyse
+from grader.models import Finding
+
+TESTS = {"tests/test_app.py": b"def test_add():\n    assert True\n"}
+
+CLEAN = {
+    **TESTS,
+    "app/__init__.py": b"",
+    "app/core.py": b'''"""A tidy module."""
+import logging
+import os
+import subprocess
+
+logger = logging.getLogger(__name__)
+TOKEN_TYPE = "bearer"
+PASSWORD = os.environ["APP_PASSWORD"]
+
+
+def add(items: list[int] | None = None, *, extra: tuple[int, ...] = ()) -> int:
+    try:
+        return sum(items or []) + sum(extra)
+    except TypeError:
+        logger.exception("bad items")
+        raise
+
+
+def run(argv: list[str]) -> str:
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+''',
+    "app/__main__.py": b"from app.core import add\n\nprint(add([1, 2]))\n",
+    "scripts/report.py": b'print("report")\n',
+    "README.md": b"# App\n\nRun `python -m app`.\n",
+    "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+}
+
+
+def _rules(findings: tuple[Finding, ...]) -> list[str]:
+    return [f.rule for f in findings]
+
+
+def test_clean_code_with_tests_has_no_findings() -> None:
+    assert analyse(CLEAN) == ()
+
+
+# (rule, file path, content, line the finding points at)
+FIRES = [
+    ("print-call", "app/util.py", b"def f():\n    print('debug')\n", 2),
+    ("bare-except", "app/util.py", b"try:\n    x = 1\nexcept:\n    raise\n", 3),
+    ("swallowed-exception", "app/util.py", b"try:\n    x = 1\nexcept Exception:\n    pass\n", 3),
+    (
+        "swallowed-exception",
+        "app/util.py",
+        b"try:\n    x = 1\nexcept (ValueError, BaseException):\n    return None\n",
+        3,
+    ),
+    ("mutable-default", "app/util.py", b"def f(x=[]):\n    return x\n", 1),
+    ("mutable-default", "app/util.py", b"async def f(*, x=dict()):\n    return x\n", 1),
+    ("mutable-default", "app/util.py", b"f = lambda x={}: x\n", 1),
+    ("dangerous-call", "app/util.py", b"import os\nos.system('ls')\n", 2),
+    ("dangerous-call", "app/util.py", b"x = eval(input())\n", 1),
+    ("dangerous-call", "app/util.py", b"import subprocess\nsubprocess.run('ls', shell=True)\n", 2),
+    ("hardcoded-secret", "app/settings.py", b"DB_PASSWORD = 'hunter2-real'\n", 1),
+    (
+        "hardcoded-secret",
+        "app/settings.py",
+        b"connect(api_key='a8f5f167f44f4964e6c998dee827110c')\n",
+        1,
+    ),
+    ("hardcoded-secret", ".env", b"AWS=AKIAIOSFODNN7EXAMPLE\n", 1),
+    ("hardcoded-secret", "deploy/key", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", 1),
+    ("long-function", "app/util.py", b"def f():\n" + b"    x = 1\n" * 60, 1),
+    ("syntax-error", "app/util.py", b"def f(:\n    pass\n", 1),
+    ("syntax-error", "app/util.py", b"x = 1\x00\n", 0),
+    ("pytest-config", "tests/conftest.py", b"import pytest\n", 0),
+    ("pytest-config", "pytest.ini", b"[pytest]\naddopts = -q\n", 1),
+    ("pytest-config", "setup.cfg", b"[metadata]\nname = x\n\n[tool:pytest]\n", 4),
+    ("pytest-config", "tox.ini", b"[tox]\n[pytest]\n", 2),
+    ("pytest-config", "pyproject.toml", b"[project]\nname = 'x'\n[tool.pytest.ini_options]\n", 3),
+    ("pytest-hooks", "conftest.py", b"def pytest_runtest_makereport(item, call):\n    pass\n", 1),
+    ("startup-hook", "sitecustomize.py", b"", 0),
+    ("startup-hook", "app/usercustomize.py", b"", 0),
+    ("startup-hook", "evil.pth", b"import os\n", 0),
+    ("pytest-internals", "app/util.py", b"from _pytest.reports import TestReport\n", 1),
+    ("pytest-internals", "app/util.py", b"import pytest\n", 1),
+    ("judge-probe", "app/util.py", b"import os\nT = os.environ.get('PYTEST_CURRENT_TEST')\n", 2),
+    ("judge-probe", "app/util.py", b"open('/judge/tests/test_api.py')\n", 1),
+    ("judge-probe", "run.sh", b"#!/bin/sh\ncat /judge/out/results.jsonl\n", 2),
+    ("frame-walking", "app/util.py", b"import sys\nf = sys._getframe(1)\n", 2),
+    ("frame-walking", "app/util.py", b"import inspect\nfor fr in inspect.stack():\n    pass\n", 2),
+    ("frame-walking", "app/util.py", b"def f(frame):\n    return frame.f_back\n", 2),
+    ("bidi-control", "app/util.py", "x = 1  # \u202e } \u2066\n".encode(), 1),
+]
+
+
+@pytest.mark.parametrize(("rule", "path", "content", "line"), FIRES)
+def test_rule_fires_on_a_small_snippet(rule: str, path: str, content: bytes, line: int) -> None:
+    findings = [f for f in analyse({**TESTS, path: content}) if f.rule == rule]
+    assert len(findings) == 1, findings
+    finding = findings[0]
+    assert (finding.path, finding.line) == (path, line)
+    assert finding.severity == RULES[rule].severity
+    assert finding.message
+
+
+def test_every_rule_in_the_table_is_exercised() -> None:
+    exercised = {rule for rule, *_ in FIRES} | {"no-tests", "too-large"}
+    assert exercised == set(RULES)
+
+
+def test_a_repository_without_tests_gets_one_info_finding() -> None:
+    findings = analyse({"app.py": b"x = 1\n", "tests/conftest.py": b""})
+    assert [(f.rule, f.severity) for f in findings if f.rule == "no-tests"] == [
+        ("no-tests", "info")
+    ]
+
+
+def test_tamper_indicators_are_integrity_findings() -> None:
+    severities = {
+        f.rule: f.severity for f in analyse({**TESTS, "x.pth": b"", "a.py": b"import _pytest\n"})
+    }
+    assert severities == {"startup-hook": "integrity", "pytest-internals": "integrity"}
+
+
+def test_print_is_fine_in_tests_entry_points_and_scripts() -> None:
+    files = {
+        **TESTS,
+        "tests/test_app.py": b"def test_x():\n    print('x')\n",
+        "app/cli.py": b"print('hi')\n",
+        "app/tool.py": b"def main():\n    print('x')\n\nif __name__ == '__main__':\n    main()\n",
+        "bin/run.py": b"print('x')\n",
+    }
+    assert "print-call" not in _rules(analyse(files))
+
+
+def test_pytest_imports_in_test_code_are_fine() -> None:
+    assert (
+        analyse(
+            {"tests/test_app.py": b"import pytest\nfrom _pytest.monkeypatch import MonkeyPatch\n"}
+        )
+        == ()
+    )
+
+
+def test_secrets_are_never_repeated_in_the_message() -> None:
+    findings = analyse({**TESTS, "app.py": b"API_KEY = 'sk-live-0123456789abcdefghij'\n"})
+    assert findings
+    assert all("0123456789" not in f.message for f in findings)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"PASSWORD = ''\n",
+        b"PASSWORD = 'changeme'\n",
+        b"API_KEY = '<your key here>'\n",
+        b"TOKEN = '${TOKEN}'\n",
+        b"SECRET = 'xxxxxxxxxxxx'\n",
+        b"token_type = 'bearer-token-abc'\n",
+    ],
+)
+def test_placeholders_and_lookalike_names_are_not_secrets(source: bytes) -> None:
+    assert "hardcoded-secret" not in _rules(analyse({**TESTS, "app.py": source}))
+
+
+def test_narrow_excepts_that_handle_the_error_are_fine() -> None:
+    source = (
+        b"try:\n    x = 1\nexcept Exception:\n    log(x)\n    raise\nexcept ValueError:\n    pass\n"
+    )
+    assert analyse({**TESTS, "app.py": source}) == ()
+
+
+def test_a_file_that_does_not_parse_gives_one_finding_and_other_files_still_count() -> None:
+    findings = analyse({**TESTS, "bad.py": b"def (:\n", "good.py": b"def f(x=[]):\n    return x\n"})
+    assert sorted(_rules(findings)) == ["mutable-default", "syntax-error"]
+
+
+def test_absurdly_nested_code_does_not_crash_the_analyser() -> None:
+    findings = analyse({**TESTS, "deep.py": b"x = " + b"(" * 5000 + b")" * 5000 + b"\n"})
+    assert _rules(findings) == ["syntax-error"]
+
+
+def test_binary_files_are_ignored() -> None:
+    assert analyse({**TESTS, "data.bin": b"\x00\x01/judge\xff\xfe" * 10}) == ()
+
+
+def test_huge_files_are_reported_not_analysed() -> None:
+    findings = analyse({**TESTS, "big.py": b"print(1)\n" * 300_000})
+    assert _rules(findings) == ["too-large"]
+
+
+def test_each_rule_is_capped_with_a_summary() -> None:
+    source = b"def f():\n" + b"    print(1)\n" * 25
+    findings = [f for f in analyse({**TESTS, "app.py": source}) if f.rule == "print-call"]
+    assert len(findings) == 21
+    assert [f.line for f in findings[:20]] == list(range(2, 22))
+    assert findings[-1].message == "5 more findings of this kind not listed"
+
+
+def test_findings_come_integrity_first_then_warnings_then_info() -> None:
+    files = {"app.py": b"import pytest\n\ndef f(x=[]):\n    print(x)\n"}
+    assert [f.severity for f in analyse(files)] == ["integrity", "warning", "info", "info"]
+
+
+def test_paths_and_messages_are_cleaned_for_display() -> None:
+    findings = analyse({**TESTS, "evil\x1b[2J.pth": b""})
+    assert findings[0].path == "evil\\x1b[2J.pth"
+    assert "\x1b" not in findings[0].message
+
+
+def test_pytest_hooks_with_honest_uses_are_only_config_notes() -> None:
+    conftest = (
+        b"def pytest_collection_modifyitems(config, items):\n    pass\n\n"
+        b"def pytest_sessionfinish(session, exitstatus):\n    pass\n"
+    )
+    findings = analyse({**TESTS, "tests/conftest.py": conftest})
+    assert [(f.rule, f.severity) for f in findings] == [("pytest-config", "info")]
