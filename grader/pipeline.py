@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+import docker
+
 from grader.analyse import analyse
 from grader.challenge import Challenge
 from grader.collect import collect
@@ -53,18 +55,29 @@ class Sandbox(Protocol):
 
 
 class DockerSandbox:
-    """The real sandbox: the local (or configured) Docker daemon."""
+    """The real sandbox: the local (or configured) Docker daemon, connected on first use."""
 
     def __init__(self, settings: Settings, progress: Callable[[str], None] | None = None) -> None:
         self._settings = settings
         self._progress = progress or (lambda _message: None)
-        self._client = connect(settings.docker_host)
+        self._client: docker.DockerClient | None = None
+
+    @property
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = connect(self._settings.docker_host)
+        return self._client
 
     def image_for(self, challenge: Challenge) -> str:
-        return ensure_challenge_image(self._client, challenge, self._settings, self._progress)
+        return ensure_challenge_image(self.client, challenge, self._settings, self._progress)
 
     def run(self, job: SandboxJob) -> SandboxRun:
-        return run_sandbox(self._client, job)
+        return run_sandbox(self.client, job)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 class Observer(Protocol):
@@ -133,8 +146,9 @@ def grade(
         challenge=request.challenge.ref,
         started_at=started,
     )
+    own_sandbox = DockerSandbox(settings) if sandbox is None else None
     try:
-        report = _grade(request, settings, sandbox, clock, base)
+        report = _grade(request, settings, sandbox or own_sandbox, clock, base)
     except RejectedError as exc:
         log.info("run %s rejected: %s", request.run_id, exc)
         report = dataclasses.replace(base, outcome=Outcome.REJECTED, reason=str(exc))
@@ -142,13 +156,16 @@ def grade(
         log.warning("run %s not gradable: %s", request.run_id, exc)
         reason = f"{exc} — an infrastructure fault, not the candidate's; safe to regrade"
         report = dataclasses.replace(base, outcome=Outcome.NOT_GRADABLE, reason=reason)
+    finally:
+        if own_sandbox is not None:
+            own_sandbox.close()
     return dataclasses.replace(report, timings=clock.timings, finished_at=datetime.now(UTC))
 
 
 def _grade(
     request: GradeRequest,
     settings: Settings,
-    sandbox: Sandbox | None,
+    sandbox: Sandbox,
     clock: _Clock,
     base: GradeReport,
 ) -> GradeReport:
@@ -164,8 +181,7 @@ def _grade(
         findings = analyse(files)
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
-        box = sandbox or DockerSandbox(settings)
-        image = box.image_for(challenge)
+        image = sandbox.image_for(challenge)
     with clock.phase(Phase.SANDBOX):
         job = SandboxJob(
             run_id=request.run_id,
@@ -174,7 +190,7 @@ def _grade(
             judge_files=_judge_files(challenge, prepared),
             submission_tar=repo.tree_tar,
         )
-        run = box.run(job)
+        run = sandbox.run(job)
     with clock.phase(Phase.COLLECT):
         collected = collect(run, challenge)
     with clock.phase(Phase.SCORE):

@@ -6,6 +6,7 @@ tar streams through the Docker API; the worker never follows a path the sandbox 
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import tarfile
@@ -58,17 +59,23 @@ class SandboxJob:
 def connect(docker_host: str = "") -> docker.DockerClient:
     """A client for the configured daemon, or a DockerUnavailableError saying how to get one."""
     client: docker.DockerClient | None = None
+    failure = ""
     try:
         client = docker.DockerClient(base_url=docker_host) if docker_host else docker.from_env()
         client.ping()
     except DOCKER_FAULTS as exc:
-        if client is not None:
-            client.close()
-        raise DockerUnavailableError(
-            f"no Docker daemon answers ({type(exc).__name__})",
-            hint="start one (`sudo dockerd &` or `systemctl start docker`), or run `grader doctor`",
-        ) from exc
-    return client
+        failure = f"{type(exc).__name__}: {exc}"
+    if not failure and client is not None:
+        return client
+    if client is not None:
+        client.close()
+    # docker-py drops the socket of a failed unix-socket connect inside a reference cycle;
+    # collect it now rather than at some random later point in the process.
+    gc.collect()
+    raise DockerUnavailableError(
+        f"no Docker daemon answers ({failure[:200]})",
+        hint="start one (`sudo dockerd &` or `systemctl start docker`), or run `grader doctor`",
+    )
 
 
 def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:

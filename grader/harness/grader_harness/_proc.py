@@ -183,9 +183,9 @@ class CandidateProcess:
         self.tasks_seen = _uid.count_tasks() if _uid.can_switch() else 0
         with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
             os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
         if not sessions_active():
             _uid.kill_all()
-        self.proc.wait()
         if self.proc.stdin is not None:
             self.proc.stdin.close()
 

@@ -28,6 +28,7 @@ _states: dict[str, dict[str, Any]] = {}
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "category(name): the rubric category of a hidden test")
     results.open_stream(_config.results_file())
+    _uid.become_subreaper()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -48,6 +49,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _uid.kill_all()  # nothing of the candidate's outlives the judge
     results.write({"event": "finished", "exitstatus": int(exitstatus)})
 
 
@@ -131,7 +133,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
             _uid.kill_all()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def submission() -> Path:
     """The submission as delivered (read-only, owned by root)."""
     return _config.submission_dir()
