@@ -146,9 +146,11 @@ def grade(
         challenge=request.challenge.ref,
         started_at=started,
     )
-    own_sandbox = DockerSandbox(settings) if sandbox is None else None
+    own_sandbox = None
+    if sandbox is None:
+        sandbox = own_sandbox = DockerSandbox(settings)
     try:
-        report = _grade(request, settings, sandbox or own_sandbox, clock, base)
+        report = _grade(request, settings, sandbox, clock, base)
     except RejectedError as exc:
         log.info("run %s rejected: %s", request.run_id, exc)
         report = dataclasses.replace(base, outcome=Outcome.REJECTED, reason=str(exc))

@@ -1,0 +1,193 @@
+"""Time N gradings per phase, against bare pytest on the host and the naive docker script.
+
+Run with ``scripts/benchmark [-n N] [--challenge ID] [--sample NAME]``. Prints a table and
+writes docs/benchmarks.md. Figures, not assertions: nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from grader.challenge import Challenge, find_challenge
+from grader.gitserve import GitServer, make_bare_repo
+from grader.harness import HARNESS_PACKAGE
+from grader.models import Outcome
+from grader.pipeline import DockerSandbox, GradeRequest, grade
+from grader.sandbox.images import challenge_tag
+from grader.settings import PROJECT_ROOT, Settings, get_settings
+
+ROOT = PROJECT_ROOT
+PHASES = ("fetch", "analyse", "prepare", "sandbox", "collect", "score")
+
+
+def _stats(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{statistics.mean(values):.3f} (min {min(values):.3f}, max {max(values):.3f})"
+
+
+def _time(func: Callable[[], object], n: int) -> list[float]:
+    seconds = []
+    for _ in range(n):
+        start = time.perf_counter()
+        func()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def bench_grader(
+    challenge: Challenge, url: str, settings: Settings, n: int
+) -> dict[str, list[float]]:
+    phases: dict[str, list[float]] = {p: [] for p in (*PHASES, "total")}
+    sandbox = DockerSandbox(settings)
+    try:
+        for _ in range(n):
+            start = time.perf_counter()
+            report = grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)
+            phases["total"].append(time.perf_counter() - start)
+            if report.outcome not in {Outcome.GRADED, Outcome.FLAGGED}:
+                sys.exit(f"benchmark run was {report.outcome}: {report.reason}")
+            for phase in PHASES:
+                phases[phase].append(report.timings.get(phase, 0.0))
+    finally:
+        sandbox.close()
+    return phases
+
+
+def bench_bare_pytest(challenge: Challenge, sample: Path, n: int) -> list[float]:
+    """The floor: the same judge and hidden tests on the host, no clone, no container."""
+
+    def once() -> None:
+        with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
+            base = Path(tmp)
+            base.chmod(0o755)
+            submission, work, out = base / "submission", base / "work", base / "out"
+            shutil.copytree(sample, submission)
+            work.mkdir(mode=0o1777)
+            work.chmod(0o1777)
+            out.mkdir()
+            env = {
+                **os.environ,
+                "GRADER_JUDGE_DIR": str(base),
+                "GRADER_TESTS_DIR": str(challenge.tests_dir),
+                "GRADER_SUBMISSION_DIR": str(submission),
+                "GRADER_WORK_DIR": str(work),
+                "GRADER_OUT_DIR": str(out),
+                "GRADER_DEPS_DIR": str(base / "deps"),
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            }
+            judge = HARNESS_PACKAGE / "judge.py"
+            subprocess.run(
+                [sys.executable, "-B", str(judge)], env=env, capture_output=True, check=False
+            )
+
+    return _time(once, n)
+
+
+def bench_naive(challenge: Challenge, url: str, image: str, n: int) -> list[float]:
+    """What a team would script first: git clone, then docker run pytest with bind mounts."""
+
+    def once() -> None:
+        with tempfile.TemporaryDirectory(prefix="bench-naive-") as tmp:
+            repo = Path(tmp) / "repo"
+            subprocess.run(["git", "clone", "-q", url, str(repo)], check=True)
+            shutil.rmtree(repo / ".git")
+            subprocess.run(
+                [
+                    "docker", "run", "--rm", "--network", "none",
+                    "-v", f"{repo}:/submission:ro",
+                    "-v", f"{challenge.tests_dir}:/judge/tests:ro",
+                    "-v", f"{HARNESS_PACKAGE.parent}:/judge/harness:ro",
+                    "--tmpfs", "/judge/out", "--tmpfs", "/work:mode=1777",
+                    image, "python3", "-B", "/judge/harness/grader_harness/judge.py",
+                ],
+                check=False,
+                capture_output=True,
+            )  # fmt: skip
+
+    return _time(once, n)
+
+
+def measure_memory(challenge: Challenge, url: str, settings: Settings) -> float:
+    """Peak Python heap of one grading in this process, in MiB (the worker's own footprint)."""
+    tracemalloc.start()
+    grade(GradeRequest(url=url, challenge=challenge), settings)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=5, help="gradings per variant (default 5)")
+    parser.add_argument("--challenge", default="devops/task-tracker")
+    parser.add_argument("--sample", default="strong", help="which sample submission to grade")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    args = parser.parse_args()
+
+    base = get_settings()
+    challenge = find_challenge(args.challenge, (base.challenges_dir,))
+    sample = challenge.root / "samples" / args.sample
+    with tempfile.TemporaryDirectory(prefix="bench-git-") as tmp, GitServer(Path(tmp)) as server:
+        make_bare_repo(sample, Path(tmp), args.sample)
+        url = server.url_for(args.sample)
+        settings = base.model_copy(
+            update={"repo_allowlist": (*base.repo_allowlist, server.base_url + "/")}
+        )
+        grade(GradeRequest(url=url, challenge=challenge), settings)  # warm-up: images, caches
+        grader = bench_grader(challenge, url, settings, args.n)
+        bare = bench_bare_pytest(challenge, sample, args.n)
+        naive = bench_naive(challenge, url, challenge_tag(challenge, settings), args.n)
+        peak = measure_memory(challenge, url, settings)
+
+    rows = [(f"grader: {p}", _stats(grader[p])) for p in (*PHASES, "total")]
+    rows += [
+        ("bare pytest on the host (floor)", _stats(bare)),
+        ("naive clone + docker run", _stats(naive)),
+    ]
+    overhead = statistics.mean(grader["total"]) - statistics.mean(bare)
+    rows.append(("grader overhead over the floor", f"{overhead:.3f}"))
+    rows.append(("peak Python heap per grading (MiB)", f"{peak:.1f}"))
+    width = max(len(name) for name, _ in rows)
+    print(f"{args.challenge} / {args.sample}, n={args.n}, seconds (mean, min, max)")
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+    if not args.no_write:
+        _write_doc(args, rows)
+
+
+def _write_doc(args: argparse.Namespace, rows: list[tuple[str, str]]) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/benchmark`; rerun it to refresh. Seconds: mean (min, max).",
+        "",
+        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        f"- what: `{args.challenge}` sample `{args.sample}`, "
+        f"{args.n} gradings per variant after one warm-up",
+        "- bare pytest: the same judge and hidden tests on the host, no clone, no container",
+        "- naive: `git clone`, then `docker run --network none -v ...` the same judge",
+        "",
+        "| measure | seconds |",
+        "| --- | --- |",
+        *[f"| {name} | {value} |" for name, value in rows],
+        "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Task tracker: a to-do list kept in tasks.json."""
