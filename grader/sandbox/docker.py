@@ -7,6 +7,7 @@ tar streams through the Docker API; the worker never follows a path the sandbox 
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import logging
 import tarfile
@@ -33,8 +34,8 @@ MAX_LOG_CHARS = 20_000
 LABEL_MANAGED = "grader.managed"
 LABEL_RUN = "grader.run"
 LABEL_CREATED = "grader.created"
-# Time allowed for container start, copy-out and removal on top of the challenge's wall limit.
-OVERHEAD_SECONDS = 30
+CANDIDATE_UID_BASE = 61000
+CANDIDATE_UID_SPAN = 4000
 
 # Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
 DOCKER_FAULTS = (
@@ -54,6 +55,17 @@ class SandboxJob:
     judge_files: Mapping[str, bytes]  # paths relative to /judge, e.g. "tests/test_x.py"
     submission_tar: bytes = field(repr=False)  # the candidate tree, already normalised
     env: Mapping[str, str] = field(default_factory=dict)
+
+
+def candidate_uid(run_id: str) -> int:
+    """The uid candidate code runs as in this run.
+
+    Without a user namespace, RLIMIT_NPROC counts a uid's processes across the whole host, so
+    concurrent runs get different uids (one of 4000, from the run id) and one candidate's fork
+    bomb cannot use up another run's process limit.
+    """
+    digest = hashlib.sha256(run_id.encode()).digest()
+    return CANDIDATE_UID_BASE + int.from_bytes(digest[:4], "big") % CANDIDATE_UID_SPAN
 
 
 def connect(docker_host: str = "") -> docker.DockerClient:
@@ -136,6 +148,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
         "GRADER_TEST_SECONDS": str(limits.test_seconds),
         "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
         "GRADER_MEMORY_MB": str(limits.memory_mb),
+        "GRADER_CANDIDATE_UID": str(candidate_uid(job.run_id)),
         **job.env,
     }
     try:

@@ -17,13 +17,13 @@ from grader.cli import main
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import list_managed
+from grader.sandbox.docker import CANDIDATE_UID_BASE, CANDIDATE_UID_SPAN, list_managed
 from grader.settings import Settings, get_settings
 
 pytestmark = pytest.mark.docker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "challenges"
-CANDIDATE_UID = 61000
+CANDIDATE_UIDS = range(CANDIDATE_UID_BASE, CANDIDATE_UID_BASE + CANDIDATE_UID_SPAN)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def _candidate_processes_on_host() -> list[int]:
             )
         except (OSError, StopIteration):
             continue
-        if int(uid_line.split()[1]) == CANDIDATE_UID:
+        if int(uid_line.split()[1]) in CANDIDATE_UIDS:
             found.append(int(status.parent.name))
     return found
 

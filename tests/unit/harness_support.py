@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,13 +106,13 @@ def run_judge(
     *,
     python: str = sys.executable,
     wheels: tuple[Path, ...] = (),
-    **env: str,
+    env: Mapping[str, str] | None = None,
 ) -> JudgeRun:
     lay_out(base, tests, submission, wheels)
     judge = base / "judge" / "harness" / "grader_harness" / "judge.py"
     done = subprocess.run(
         [python, "-I", "-B", str(judge)],
-        env={"PATH": os.environ["PATH"], **candidate_env(base, **env)},
+        env={"PATH": os.environ["PATH"], **candidate_env(base, **(env or {}))},
         capture_output=True,
         text=True,
         timeout=180,
@@ -124,9 +124,11 @@ def run_judge(
     )
 
 
-def run_fixture(base: Path, challenge: str, submission: str, **env: str) -> JudgeRun:
+def run_fixture(
+    base: Path, challenge: str, submission: str, *, python: str = sys.executable
+) -> JudgeRun:
     root = FIXTURES / challenge
-    return run_judge(base, root / "tests", root / "submissions" / submission, **env)
+    return run_judge(base, root / "tests", root / "submissions" / submission, python=python)
 
 
 def manifest(tests: Path) -> list[str]:

@@ -22,7 +22,7 @@ from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, Ca
 
 OUTPUT_CAP = 1024 * 1024
 LINE_CAP = 16 * 1024 * 1024
-_FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable")
+FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable", "Cannot fork")
 _active_sessions = 0  # long-lived helpers running now (serve_app, functions)
 
 
@@ -194,7 +194,7 @@ class CandidateProcess:
         what = describe(self.argv)
         nproc = _config.candidate_nproc()
         if self.tasks_seen >= nproc - max(2, nproc // 32) or (
-            (failed or timed_out) and any(m in self.stderr.tail() for m in _FORK_FAILURES)
+            (failed or timed_out) and any(m in self.stderr.text()[-4000:] for m in FORK_FAILURES)
         ):
             return CandidateResourceLimit(f"{what} hit the process limit ({nproc} processes)")
         if self.oom_killed():

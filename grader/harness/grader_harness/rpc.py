@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from . import _config
-from ._proc import CandidateProcess, oom_words
+from ._proc import FORK_FAILURES, CandidateProcess, oom_words
 from ._shim import SHIM_SOURCE
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
 from .workspace import current_workspace
-
-_FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable")
 
 
 class FunctionsClient:
@@ -47,10 +45,11 @@ class FunctionsClient:
             proc.proc.stdin.flush()
         except OSError:
             pass  # it died: the reply loop below reports how
-        reply = self._reply(proc, ident, f"{name}()")
+        what = f"{self.module}.{name}()"
+        reply = self._reply(proc, ident, what)
         if reply.get("ok"):
             return reply.get("value")
-        raise self._error(reply, f"{self.module}.{name}()")
+        raise self._error(reply, what)
 
     def close(self) -> None:
         if self._proc is not None:
@@ -115,7 +114,7 @@ class FunctionsClient:
         if "not_json" in reply:
             return CandidateError(f"{what} returned a value that is not JSON: {reply['not_json']}")
         exc_type, text = str(reply.get("type", "")), str(reply.get("error", ""))
-        if any(marker in f"{exc_type}: {text}" for marker in _FORK_FAILURES):
+        if any(marker in f"{exc_type}: {text}" for marker in FORK_FAILURES):
             self.close()
             return CandidateResourceLimit(
                 f"{what} hit the process limit ({_config.candidate_nproc()} processes)"
