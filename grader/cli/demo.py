@@ -36,9 +36,10 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
         err.print(f"no samples under {challenge.root / 'samples'}")
         sys.exit(1)
     table = Table(header_style="bold", title=f"{challenge.id} v{challenge.spec.version}")
-    for column in ("sample", "outcome", "score", "tests passed", "report"):
+    for column in ("sample", "outcome", "score", "tests passed", "run"):
         table.add_column(column)
     worst = Outcome.GRADED
+    reports: list[tuple[str, Path]] = []
     with tempfile.TemporaryDirectory(prefix="grader-demo-") as tmp, GitServer(Path(tmp)) as server:
         served = settings.model_copy(
             update={"repo_allowlist": (*settings.repo_allowlist, server.base_url + "/")}
@@ -61,5 +62,7 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
             if report.outcome is Outcome.NOT_GRADABLE:
                 worst = Outcome.NOT_GRADABLE
     out.print(table)
-    out.print(f"Reports are under {settings.reports_dir}; list runs with `grader runs list`.")
+    for name, path in reports:
+        out.print(f"{name:>10}: {path}")
+    out.print("List runs with `grader runs list`; re-render one with `grader report <run>`.")
     sys.exit(EXIT_CODES[worst])
