@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import statistics
 import tarfile
 import time
 import uuid
@@ -265,6 +266,7 @@ def record(report: GradeReport, settings: Settings, out_dir: Path | None = None)
     """Persist a finished run: the database row and the rendered reports. Returns report paths."""
     store = open_store(settings.effective_database_url)
     try:
+        report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
         submission_id = store.create_submission(
             report.repo_url,
             report.ref,
@@ -291,3 +293,17 @@ def record(report: GradeReport, settings: Settings, out_dir: Path | None = None)
     finally:
         store.close()
     return render(report, out_dir or settings.reports_dir / report.run_id)
+
+
+def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
+    """Add how this score compares with earlier graded runs of the same challenge."""
+    if report.outcome is not Outcome.GRADED or report.score is None or not others:
+        return report
+    below = sum(1 for other in others if other < report.score)
+    ties = sum(1 for other in others if other == report.score)
+    percentile = int(100 * (below + 0.5 * ties) / len(others) + 0.5)  # half up
+    text = (
+        f"scored above {below} of {len(others)} earlier graded runs of this challenge "
+        f"(percentile {percentile}); median {statistics.median(others):.1f}"
+    )
+    return dataclasses.replace(report, facts={**report.facts, "compared with others": text})
