@@ -66,6 +66,8 @@ class ChallengeSpec(_Strict):
     runtime: RuntimeSpec = RuntimeSpec()
     candidate: CandidateSpec
     categories: tuple[CategorySpec, ...] = Field(min_length=1)
+    # Sidecar services started beside the candidate on an internal network (see docs/sandbox.md).
+    services: tuple[Literal["postgres", "redis"], ...] = ()
 
     @model_validator(mode="after")
     def _unique_categories(self) -> ChallengeSpec:

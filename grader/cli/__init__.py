@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from grader.cli import admin, demo, grade, runs
+from grader.cli import admin, challenges, demo, grade, runs
 
 
 @click.group(
@@ -49,7 +49,7 @@ main.add_command(grade.grade)
 main.add_command(admin.doctor)
 main.add_command(admin.setup)
 main.add_command(admin.sandbox)
-main.add_command(admin.challenges)
+main.add_command(challenges.challenges)
 main.add_command(runs.runs)
 main.add_command(runs.report)
 main.add_command(demo.demo)

@@ -6,13 +6,12 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
-from grader.challenge import discover, find_challenge
+from grader.challenge import discover
 from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out
 from grader.errors import GraderError
 from grader.sandbox import connect, ensure_base_image, ensure_challenge_image
@@ -173,33 +172,3 @@ def reap_command(older_than: int | None) -> None:
     for item in reaped:
         out.print(f"removed {item.container_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
     out.print(f"{len(reaped)} container(s) removed")
-
-
-@click.group()
-def challenges() -> None:
-    """List and inspect challenges."""
-
-
-@challenges.command("list")
-@guarded
-def list_challenges() -> None:
-    """Every challenge under GRADER_CHALLENGES_DIR."""
-    table = Table(header_style="bold")
-    for column in ("id", "version", "level", "title", "categories"):
-        table.add_column(column)
-    for c in discover(challenge_roots(get_settings())):
-        cats = ", ".join(f"{cat.name} ({cat.weight:g})" for cat in c.spec.categories)
-        table.add_row(c.id, c.spec.version, c.spec.level, c.spec.title, cats)
-    out.print(table)
-
-
-@challenges.command("show")
-@click.argument("challenge_id")
-@guarded
-def show_challenge(challenge_id: str) -> None:
-    """Print a challenge's brief (what the candidate reads)."""
-    challenge = find_challenge(challenge_id, challenge_roots(get_settings()))
-    brief = Path(challenge.root / "brief.md")
-    out.print(
-        brief.read_text(encoding="utf-8") if brief.is_file() else "(no brief.md)", markup=False
-    )

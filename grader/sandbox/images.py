@@ -21,6 +21,7 @@ import docker.errors
 
 from grader.challenge import Challenge
 from grader.errors import ImageError
+from grader.prepare.wheels import pip_download
 from grader.sandbox.docker import DOCKER_FAULTS
 from grader.settings import Settings
 
@@ -32,6 +33,7 @@ BASE_PACKAGES = ("python3", "python3-pytest", "python3-pip", "ca-certificates")
 # Bump when the rootfs preparation below changes in a way the hash cannot see.
 BASE_RECIPE_VERSION = "1"
 DEBOOTSTRAP_TIMEOUT = 900
+WHEELS_DIR = "wheels"
 
 Progress = Callable[[str], None]
 
@@ -164,7 +166,9 @@ def challenge_tag(challenge: Challenge, settings: Settings) -> str:
     context = dockerfile.parent
     # The Dockerfile's folder is the build context (``image/`` by convention): it must never
     # hold hidden tests, since everything in an image is readable by the candidate uid.
-    for path in sorted(p for p in context.rglob("*") if p.is_file()):
+    # ``wheels/`` is generated from ``requirements.txt`` (which is hashed), so it is skipped.
+    files = (p for p in context.rglob("*") if p.is_file() and WHEELS_DIR not in p.parts)
+    for path in sorted(files):
         digest.update(str(path.relative_to(context)).encode())
         digest.update(path.read_bytes())
     name = challenge.id.replace("/", "-")
@@ -184,6 +188,7 @@ def ensure_challenge_image(
         return tag
     dockerfile = challenge.dockerfile
     assert dockerfile is not None  # challenge_tag returned the base otherwise
+    _fetch_image_wheels(dockerfile.parent, progress)
     progress(f"building {tag}")
     try:
         client.images.build(
@@ -201,6 +206,33 @@ def ensure_challenge_image(
     except DOCKER_FAULTS as exc:
         raise ImageError(f"the image for {challenge.id} failed to build: {exc}") from exc
     return tag
+
+
+def _fetch_image_wheels(context: Path, progress: Progress) -> None:
+    """Download the wheels ``context/requirements.txt`` pins into ``context/wheels/``.
+
+    The image build has no network: its Dockerfile installs from this folder with
+    ``pip install --no-index --find-links wheels``. Reused while the requirements are unchanged.
+    """
+    requirements_file = context / "requirements.txt"
+    if not requirements_file.is_file():
+        return
+    text = requirements_file.read_text(encoding="utf-8")
+    stamp = context / WHEELS_DIR / ".requirements"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == text:
+        return
+    requirements = [
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    ]
+    progress(f"downloading {len(requirements)} pinned requirements for {context.parent.name}")
+    shutil.rmtree(context / WHEELS_DIR, ignore_errors=True)
+    result = pip_download(requirements, context / WHEELS_DIR)
+    if not result.ok:
+        raise ImageError(
+            f"could not download the image's wheels: {result.error}",
+            hint=f"check the pins in {requirements_file}; binary wheels for CPython 3.11 only",
+        )
+    stamp.write_text(text, encoding="utf-8")
 
 
 def _run(argv: list[str], what: str) -> None:
