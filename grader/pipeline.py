@@ -25,7 +25,7 @@ from grader.analyse import analyse
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
-from grader.fetch import check_url, fetch, resolve
+from grader.fetch import check_url, fetch, redact, resolve
 from grader.harness import harness_files
 from grader.models import (
     Finding,
@@ -44,7 +44,7 @@ from grader.store import open_store
 
 log = logging.getLogger(__name__)
 
-MAX_ANALYSED_FILE_BYTES = 512 * 1024
+MAX_ANALYSED_FILE_BYTES = 5 * 1024 * 1024  # analyse reports files over 2 MiB itself
 
 
 class Sandbox(Protocol):
@@ -141,7 +141,7 @@ def grade(
         outcome=Outcome.NOT_GRADABLE,
         score=None,
         reason="",
-        repo_url=request.url,
+        repo_url=redact(request.url),
         ref=request.ref,
         commit=request.commit,
         challenge=request.challenge.ref,
@@ -175,7 +175,7 @@ def _grade(
     challenge = request.challenge
     with clock.phase(Phase.FETCH):
         url = check_url(request.url, settings)
-        base = dataclasses.replace(base, repo_url=_redacted(url))
+        base = dataclasses.replace(base, repo_url=redact(url))
         commit = request.commit or resolve(url, request.ref, settings)
         base = dataclasses.replace(base, commit=commit)
         repo = fetch(url, commit, settings)
@@ -198,8 +198,8 @@ def _grade(
         collected = collect(run, challenge)
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
+    findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
     integrity = [f for f in findings if f.severity == "integrity"]
-    integrity += [Finding("judge", "integrity", problem) for problem in collected.problems]
     outcome = Outcome.FLAGGED if integrity else Outcome.GRADED
     reason = (
         ""
@@ -214,7 +214,7 @@ def _grade(
         reason=reason,
         tests=collected.tests,
         categories=result.categories,
-        findings=tuple(findings) + tuple(f for f in integrity if f.rule == "judge"),
+        findings=findings,
         dependencies=prepared.dependencies,
         image=run.image,
         image_digest=run.image_digest,
@@ -253,13 +253,6 @@ def _files_of(tree_tar: bytes) -> dict[str, bytes]:
                 if extracted is not None:
                     files[member.name.removeprefix("./")] = extracted.read()
     return files
-
-
-def _redacted(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest.split("/", 1)[0]:
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
 
 
 def record(report: GradeReport, settings: Settings, out_dir: Path | None = None) -> dict[str, Path]:
