@@ -133,6 +133,7 @@ class SandboxRun:
     image: str
     image_digest: str
     limits: Limits
+    facts: dict[str, str] = field(default_factory=dict)  # e.g. which sidecar services were used
 
 
 @dataclass(frozen=True, slots=True)

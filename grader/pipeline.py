@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
+import secrets
 import statistics
 import tarfile
 import time
@@ -21,13 +22,14 @@ from typing import Protocol
 
 import docker
 
-from grader.analyse import analyse
+from grader.analyse import analyse, scan_facts
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
 from grader.fetch import check_url, fetch, redact, resolve
 from grader.harness import harness_files
 from grader.models import (
+    Dependency,
     Finding,
     GradeReport,
     Outcome,
@@ -36,15 +38,21 @@ from grader.models import (
     SandboxRun,
 )
 from grader.prepare import prepare
-from grader.report import render, to_json_dict
+from grader.report import FEEDBACK_FACT, render, to_json_dict
 from grader.sandbox import SandboxJob, connect, ensure_challenge_image, run_sandbox
+from grader.sandbox.docker import RUN_NONCE_VARIABLE
+from grader.sandbox.images import service_tag
+from grader.sandbox.services import run_with_services
 from grader.score import score
 from grader.settings import Settings
 from grader.store import open_store
+from grader.text import clean_text
 
 log = logging.getLogger(__name__)
 
 MAX_ANALYSED_FILE_BYTES = 5 * 1024 * 1024  # analyse reports files over 2 MiB itself
+MAX_FACT_CHARS = 2000
+MAX_LISTED_DEPENDENCIES = 100
 
 
 class Sandbox(Protocol):
@@ -73,6 +81,8 @@ class DockerSandbox:
         return ensure_challenge_image(self.client, challenge, self._settings, self._progress)
 
     def run(self, job: SandboxJob) -> SandboxRun:
+        if job.services:
+            return run_with_services(self.client, job)
         return run_sandbox(self.client, job)
 
     def close(self) -> None:
@@ -181,10 +191,13 @@ def _grade(
         repo = fetch(url, commit, settings)
         files = _files_of(repo.tree_tar)
     with clock.phase(Phase.ANALYSE):
-        findings = analyse(files)
+        hidden = _hidden_tests(challenge)
+        findings = analyse(files, hidden=hidden)
+        scanned = scan_facts(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
         image = sandbox.image_for(challenge)
+    nonce = secrets.token_hex(16)  # only the judge sees it; its canary event must carry it
     with clock.phase(Phase.SANDBOX):
         job = SandboxJob(
             run_id=request.run_id,
@@ -192,10 +205,12 @@ def _grade(
             limits=challenge.limits(settings),
             judge_files=_judge_files(challenge, prepared),
             submission_tar=repo.tree_tar,
+            env={RUN_NONCE_VARIABLE: nonce},
+            services={name: service_tag(name, settings) for name in challenge.spec.services},
         )
         run = sandbox.run(job)
     with clock.phase(Phase.COLLECT):
-        collected = collect(run, challenge)
+        collected = collect(run, challenge, nonce=nonce)
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
     findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
@@ -204,9 +219,12 @@ def _grade(
     reason = (
         ""
         if not integrity
-        else "needs human review: " + "; ".join(f.message for f in integrity[:3])
+        else "needs human review: "
+        + "; ".join(list(dict.fromkeys(f.message for f in integrity))[:3])
     )
-    facts = {"skipped_entries": ", ".join(repo.skipped)} if repo.skipped else {}
+    skipped = clean_text(", ".join(repo.skipped), MAX_FACT_CHARS)
+    facts = {"skipped_entries": skipped} if repo.skipped else {}
+    facts.update(scanned)
     return dataclasses.replace(
         base,
         outcome=outcome,
@@ -215,16 +233,21 @@ def _grade(
         tests=collected.tests,
         categories=result.categories,
         findings=findings,
-        dependencies=prepared.dependencies,
+        dependencies=_listed(prepared.dependencies),
         image=run.image,
         image_digest=run.image_digest,
         limits=run.limits,
-        facts={**facts, **collected.facts, **_run_facts(run)},
+        facts={
+            **facts,
+            **collected.facts,
+            **_run_facts(run),
+            FEEDBACK_FACT: challenge.spec.feedback.value,
+        },
     )
 
 
 def _run_facts(run: SandboxRun) -> dict[str, str]:
-    facts = {"judge_exit_code": str(run.exit_code)}
+    facts = {"judge_exit_code": str(run.exit_code), **run.facts}
     if run.timed_out:
         facts["wall_clock"] = f"the run hit the {run.limits.wall_seconds}s wall-clock limit"
     if run.oom_killed:
@@ -232,11 +255,30 @@ def _run_facts(run: SandboxRun) -> dict[str, str]:
     return facts
 
 
+def _listed(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
+    """The candidate's declared requirements as the report lists them: cleaned and capped."""
+    listed = tuple(
+        dataclasses.replace(
+            d, requirement=clean_text(d.requirement, 300), detail=clean_text(d.detail, 500)
+        )
+        for d in dependencies[:MAX_LISTED_DEPENDENCIES]
+    )
+    more = len(dependencies) - len(listed)
+    return listed + ((Dependency(f"... and {more} more", "refused", "not listed"),) if more else ())
+
+
+def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
+    """The challenge's hidden test folder, path (relative to it) -> content."""
+    return {
+        path.relative_to(challenge.tests_dir).as_posix(): path.read_bytes()
+        for path in sorted(challenge.tests_dir.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
 def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:
     files = {f"harness/{name}": data for name, data in harness_files().items()}
-    for path in sorted(challenge.tests_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            files[f"tests/{path.relative_to(challenge.tests_dir).as_posix()}"] = path.read_bytes()
+    files.update({f"tests/{name}": data for name, data in _hidden_tests(challenge).items()})
     for wheel in prepared.wheels:
         files[f"wheels/{Path(wheel).name}"] = Path(wheel).read_bytes()
     files["out/.keep"] = b""

@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     # Candidate dependencies
     allow_dependency_download: bool = True  # host-side ``pip download`` into the wheel cache
 
+    # Queue and workers (docs/operations.md)
+    broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server
+    worker_concurrency: int = Field(default=2, ge=1, le=256)
+    worker_queues: str = "backend,ml,data,devops,default"
+    worker_max_tasks_per_child: int = Field(default=50, ge=1)
+    max_retries: int = Field(default=3, ge=0, le=20)  # infrastructure faults only
+    retry_backoff_seconds: float = Field(default=15.0, ge=0)
+    retry_backoff_max_seconds: float = Field(default=300.0, ge=0)
+    lease_seconds: float = Field(default=60.0, ge=1)
+    queued_timeout_seconds: float = Field(default=900.0, ge=1)
+    reaper_interval_seconds: float = Field(default=30.0, gt=0)
+    reap_grace_seconds: int = Field(default=120, ge=0)
+
     @field_validator("repo_allowlist", mode="before")
     @classmethod
     def _split_allowlist(cls, value: object) -> object:
@@ -75,6 +88,10 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'grader.db'}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.home / 'broker.db'}"
 
     @property
     def wheel_cache(self) -> Path:

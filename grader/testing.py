@@ -122,9 +122,26 @@ def graded_report(**changes: Any) -> GradeReport:
         image="grader/backend-todo-api:1.2.0",
         image_digest=DIGEST,
         limits=Limits(),
-        facts={"candidate started as": "cli: python -m todo", "commit message": "Add task API"},
+        facts={
+            "candidate started as": "cli: python -m todo",
+            "commit message": "Add task API",
+            **integrity_facts(),
+        },
     )
     return replace(report, **changes)
+
+
+def integrity_facts(*, tamper: str = "nothing found") -> dict[str, str]:
+    """The integrity checks a real run records (``integrity: ...`` facts) and the policy."""
+    return {
+        "integrity: tamper scan": f"24 files checked against 10 tamper rules: {tamper}",
+        "integrity: hidden-test leak scan": "no hidden-test canary string or copy found",
+        "integrity: test-ID manifest": "all 7 expected hidden tests were collected, none extra",
+        "integrity: skipped hidden tests": "none",
+        "integrity: run nonce": "matched",
+        "integrity: must-fail canary": "failed, as it must",
+        "candidate feedback": "summary",
+    }
 
 
 def flagged_report(**changes: Any) -> GradeReport:
@@ -149,6 +166,10 @@ def flagged_report(**changes: Any) -> GradeReport:
             CategoryScore("robustness", 1.0, 1, 1),
         ),
         findings=(integrity,),
+        facts={
+            "candidate started as": "cli: python -m todo",
+            **integrity_facts(tamper="1 finding, flagged"),
+        },
     )
     return replace(report, **changes)
 
@@ -164,6 +185,7 @@ def not_gradable_report(**changes: Any) -> GradeReport:
         categories=(),
         findings=(),
         timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
+        facts={},
     )
     return replace(report, **changes)
 

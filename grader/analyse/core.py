@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from grader.analyse.hygiene import HYGIENE_RULES, key_formats
 from grader.analyse.integrity import INTEGRITY_RULES, tamper_files, text_probes
-from grader.analyse.rules import RULES, SEVERITY_ORDER, Hit
+from grader.analyse.leaks import HiddenMarks, hidden_marks, leaked
+from grader.analyse.rules import INTEGRITY, RULES, SEVERITY_ORDER, Hit
 from grader.analyse.source import MAX_SCAN_BYTES, PyFile, as_text, is_test_module, parse_python
 from grader.models import Finding
 from grader.text import clean_text
@@ -18,15 +19,20 @@ MAX_PER_RULE = 20
 _RULE_ORDER = {rule_id: n for n, rule_id in enumerate(RULES)}
 
 
-def analyse(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
+def analyse(
+    files: Mapping[str, bytes], *, hidden: Mapping[str, bytes] | None = None
+) -> tuple[Finding, ...]:
     """Static red flags in a candidate's tree (path -> content); nothing is read or executed.
 
+    ``hidden`` holds the challenge's hidden test files: a candidate file carrying their canary
+    string, or a copy of one, is evidence that they leaked (rule ``leaked-tests``).
     Findings come sorted: integrity first, then warnings, then info; by rule, path and line.
     Each rule reports at most :data:`MAX_PER_RULE` findings plus one saying how many more.
     """
+    marks = hidden_marks(hidden or {})
     hits: list[Hit] = []
     for path in sorted(files):
-        hits.extend(_file_hits(path, files[path]))
+        hits.extend(_file_hits(path, files[path], marks))
     if not any(is_test_module(p) for p in files):
         hits.append(Hit("no-tests", "no tests found: a senior candidate would add some"))
     findings = _capped(_ordered(hits))
@@ -34,11 +40,37 @@ def analyse(files: Mapping[str, bytes]) -> tuple[Finding, ...]:
     return findings
 
 
-def _file_hits(path: str, data: bytes) -> Iterator[Hit]:
+def scan_facts(
+    files: Mapping[str, bytes], findings: tuple[Finding, ...], *, hidden: bool
+) -> dict[str, str]:
+    """What the scans covered and found, for the report's Integrity section."""
+    rules = sum(1 for rule in RULES.values() if rule.severity == INTEGRITY)
+    found = [f for f in findings if f.severity == INTEGRITY and f.rule != "leaked-tests"]
+    facts = {
+        "integrity: tamper scan": f"{len(files)} files checked against {rules} tamper rules: "
+        + (_count(len(found), "finding") + ", flagged" if found else "nothing found"),
+    }
+    if hidden:
+        leaks = sum(1 for f in findings if f.rule == "leaked-tests")
+        facts["integrity: hidden-test leak scan"] = (
+            _count(leaks, "file") + " with hidden-test content, flagged"
+            if leaks
+            else "no hidden-test canary string or copy found"
+        )
+    return facts
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _file_hits(path: str, data: bytes, marks: HiddenMarks) -> Iterator[Hit]:
     if len(data) > MAX_SCAN_BYTES:
         yield Hit("too-large", f"not analysed: larger than {MAX_SCAN_BYTES // 1024**2} MiB", path)
         return
     text = as_text(data)
+    if marks:
+        yield from leaked(path, data, text, marks)
     yield from tamper_files(path, text)
     if text is not None:
         yield from text_probes(path, text)

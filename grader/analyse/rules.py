@@ -41,6 +41,10 @@ RULES: dict[str, Rule] = {
         Rule("frame-walking", INTEGRITY, "walks the call stack or the garbage collector"),
         Rule("judge-probe", INTEGRITY, "mentions the grader's judge, harness or test variables"),
         Rule("bidi-control", INTEGRITY, "hides bidirectional control characters (Trojan Source)"),
+        Rule("pytest-plugin", INTEGRITY, "registers a pytest plugin (pytest11 entry point)"),
+        Rule("test-hunting", INTEGRITY, "searches for test files or other processes' secrets"),
+        Rule("early-exit", INTEGRITY, "ends the process with os._exit() when imported"),
+        Rule("leaked-tests", INTEGRITY, "holds the hidden tests' canary string or a copy"),
         # warnings: what a reviewer would ask to change
         Rule("syntax-error", WARNING, "a Python file does not parse"),
         Rule("bare-except", WARNING, "a bare `except:` catches everything, even Ctrl-C"),

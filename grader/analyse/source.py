@@ -50,10 +50,11 @@ def is_entry_point(path: str, tree: ast.Module) -> bool:
     p = PurePosixPath(path)
     if p.name in _ENTRY_FILES or any(part in _ENTRY_DIRS for part in p.parts[:-1]):
         return True
-    return any(_is_main_guard(node) for node in tree.body)
+    return any(is_main_guard(node) for node in tree.body)
 
 
-def _is_main_guard(node: ast.stmt) -> bool:
+def is_main_guard(node: ast.AST) -> bool:
+    """``if __name__ == "__main__":`` (either way round)."""
     if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
         return False
     sides = [node.test.left, *node.test.comparators]

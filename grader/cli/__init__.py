@@ -18,6 +18,7 @@ import sys
 import click
 
 from grader.cli import admin, challenges, demo, grade, runs
+from grader.cli import queue as queue_cli
 
 
 @click.group(
@@ -53,3 +54,9 @@ main.add_command(challenges.challenges)
 main.add_command(runs.runs)
 main.add_command(runs.report)
 main.add_command(demo.demo)
+main.add_command(queue_cli.submit_command)
+main.add_command(queue_cli.status_command)
+main.add_command(queue_cli.regrade_command)
+main.add_command(queue_cli.queue_command)
+main.add_command(queue_cli.worker_command)
+main.add_command(queue_cli.serve_command)

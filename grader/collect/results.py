@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 
 from grader.challenge import Challenge
+from grader.collect.integrity import judge_checks
 from grader.collect.schema import JUDGE_HINT, CollectedEvent, Stream, TestEvent, parse_stream
 from grader.errors import JudgeError
 from grader.models import Collected, SandboxRun, TestResult, TestStatus
@@ -19,12 +20,13 @@ NOT_RUN_MEMORY = "not run: the whole run was stopped by the memory limit"
 PYTEST_OK_EXIT = (0, 1)  # all passed / some failed; anything else is the judge's own trouble
 
 
-def collect(run: SandboxRun, challenge: Challenge) -> Collected:
+def collect(run: SandboxRun, challenge: Challenge, *, nonce: str | None = None) -> Collected:
     """Parse and check the judge's results for ``run``; every result is one of the manifest's tests.
 
     Raises :class:`~grader.errors.JudgeError` when the results are missing, oversized,
     malformed or disagree with the challenge (manifest, categories): none of that is the
-    candidate's doing.
+    candidate's doing. Tampering evidence (a skipped hidden test, and with ``nonce`` the run
+    this nonce was given to: a wrong nonce, a passing or missing canary) becomes ``problems``.
     """
     killed = run.timed_out or run.oom_killed
     stream = parse_stream(run.results_json, killed=killed)
@@ -35,13 +37,10 @@ def collect(run: SandboxRun, challenge: Challenge) -> Collected:
     tests = tuple(
         _result(t.id, t.category, stream.results.get(t.id), run) for t in stream.collected.tests
     )
-    problems = tuple(
-        f"hidden test {t.id} was skipped; hidden tests never skip legitimately"
-        for t in tests
-        if t.status is TestStatus.SKIPPED
-    )
+    problems, checks = judge_checks(tests, stream.canary, nonce=nonce, killed=killed)
     logger.debug("collected %s results, %s problems", len(tests), len(problems))
-    return Collected(tests=tests, expected=expected, problems=problems, facts=stream.facts)
+    facts = {**stream.facts, **checks}
+    return Collected(tests=tests, expected=expected, problems=problems, facts=facts)
 
 
 def _check_manifest(collected: CollectedEvent, expected: tuple[str, ...]) -> None:

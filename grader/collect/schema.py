@@ -72,7 +72,15 @@ class PrepareEvent(_Event):
     message: str = ""
 
 
-Event = CollectedEvent | TestEvent | FinishedEvent | FactEvent | PrepareEvent
+class CanaryEvent(_Event):
+    """The judge's must-fail canary (``grader_harness.canary``) and the run's nonce."""
+
+    event: Literal["canary"]
+    status: TestStatus
+    nonce: str = Field(max_length=200)
+
+
+Event = CollectedEvent | TestEvent | FinishedEvent | FactEvent | PrepareEvent | CanaryEvent
 
 
 class _Line(RootModel[Annotated[Event, Field(discriminator="event")]]):
@@ -98,12 +106,14 @@ def _surrogate_free(line: bytes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Stream:
-    """The parsed stream: the collection, results by test ID, the finish (if it came), facts."""
+    """The parsed stream: the collection, results by test ID, the finish (if it came), facts,
+    and the canary (if it ran)."""
 
     collected: CollectedEvent
     results: dict[str, TestEvent]
     finished: FinishedEvent | None
     facts: dict[str, str]
+    canary: CanaryEvent | None = None
 
 
 def parse_stream(raw: bytes, *, killed: bool) -> Stream:
@@ -139,13 +149,14 @@ def _parse_line(number: int, line: bytes) -> Event:
 
 @dataclass(slots=True)
 class _Assembler:
-    """Checks the order of events: facts and prepare anywhere, collected once before results,
-    finished last."""
+    """Checks the order of events: facts and prepare anywhere, collected once before results
+    and the canary, finished last."""
 
     collected: CollectedEvent | None = None
     results: dict[str, TestEvent] = field(default_factory=dict)
     finished: FinishedEvent | None = None
     facts: dict[str, str] = field(default_factory=dict)
+    canary: CanaryEvent | None = None
 
     def add(self, number: int, event: Event) -> None:
         if self.finished is not None:
@@ -161,8 +172,16 @@ class _Assembler:
             self.collected = event
         elif self.collected is None:
             raise _out_of_order(number, event, "before the collected event")
-        elif isinstance(event, FinishedEvent):
+        else:
+            self._add_outcome(number, event)
+
+    def _add_outcome(self, number: int, event: TestEvent | FinishedEvent | CanaryEvent) -> None:
+        if isinstance(event, FinishedEvent):
             self.finished = event
+        elif isinstance(event, CanaryEvent):
+            if self.canary is not None:
+                raise _out_of_order(number, event, "a second time")
+            self.canary = event
         elif event.id in self.results:
             raise JudgeError(
                 f"results line {number}: a second result for {event.id}", hint=JUDGE_HINT
@@ -173,7 +192,7 @@ class _Assembler:
     def result(self) -> Stream:
         if self.collected is None:
             raise JudgeError("the judge never reported which tests it collected", hint=JUDGE_HINT)
-        return Stream(self.collected, self.results, self.finished, self.facts)
+        return Stream(self.collected, self.results, self.finished, self.facts, self.canary)
 
 
 def _out_of_order(number: int, event: Event, when: str) -> JudgeError:

@@ -21,6 +21,8 @@ from grader.fetch.classify import neutralise
 from grader.models import SourceFile
 
 _MB = 1024 * 1024
+_MAX_NAME_BYTES = 255  # NAME_MAX: a longer name would fail extraction in the sandbox
+_MAX_PATH_BYTES = 4000  # well under PATH_MAX (4096) once /submission/ or /work/ws-N/ is added
 _MAX_MESSAGE_CHARS = 10_000
 _COMMITTER = re.compile(rb"^committer .*> (\d+) ([+-])(\d\d)(\d\d)$")
 _REGULAR_MODES = {"100644", "100755", "100664"}
@@ -82,6 +84,15 @@ def unsafe_name(path: str) -> str | None:
         return "empty, '.' or '..' path component"
     if any(part.lower() == ".git" for part in parts):
         return "reserved name .git"
+    return _too_long(path, parts)
+
+
+def _too_long(path: str, parts: list[str]) -> str | None:
+    """Names the sandbox's file system would refuse (the run would fail, not the candidate)."""
+    if any(len(part.encode()) > _MAX_NAME_BYTES for part in parts):
+        return f"a name longer than {_MAX_NAME_BYTES} bytes"
+    if len(path.encode()) > _MAX_PATH_BYTES:
+        return f"a path longer than {_MAX_PATH_BYTES} bytes"
     return None
 
 

@@ -1,11 +1,26 @@
-"""Stage report: a GradeReport -> HTML (recruiters), Markdown and JSON (machines, the store)."""
+"""Stage report: a GradeReport -> HTML (recruiters), Markdown and JSON (machines, the store),
+and the candidate's own cut-down view (``candidate``)."""
 
+from grader.report.candidate import FEEDBACK_FACT, CandidateView, candidate_view, feedback_of
 from grader.report.jsonio import from_json_dict, to_json_dict
-from grader.report.render import render, render_html, render_json, render_markdown
+from grader.report.render import (
+    render,
+    render_candidate_html,
+    render_candidate_markdown,
+    render_html,
+    render_json,
+    render_markdown,
+)
 
 __all__ = [
+    "FEEDBACK_FACT",
+    "CandidateView",
+    "candidate_view",
+    "feedback_of",
     "from_json_dict",
     "render",
+    "render_candidate_html",
+    "render_candidate_markdown",
     "render_html",
     "render_json",
     "render_markdown",

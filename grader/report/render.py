@@ -14,7 +14,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from grader.challenge import Feedback
 from grader.models import GradeReport
+from grader.report.candidate import candidate_view
 from grader.report.jsonio import to_json_dict
 from grader.report.markdown import md_escape
 from grader.report.view import build_view, seconds, when
@@ -22,7 +24,13 @@ from grader.text import neutralise
 
 logger = logging.getLogger(__name__)
 
-FILES = {"html": "report.html", "md": "report.md", "json": "report.json"}
+FILES = {
+    "html": "report.html",
+    "md": "report.md",
+    "json": "report.json",
+    "candidate_html": "candidate.html",
+    "candidate_md": "candidate.md",
+}
 
 
 @functools.cache
@@ -62,20 +70,34 @@ def render_markdown(report: GradeReport) -> str:
     return _render("report.md.j2", report)
 
 
+def render_candidate_html(report: GradeReport, feedback: Feedback | None = None) -> str:
+    """The candidate's page, cut down to the feedback policy (default: the run's own)."""
+    view = candidate_view(report, feedback)
+    return _environment().get_template("candidate.html.j2").render(c=view)
+
+
+def render_candidate_markdown(report: GradeReport, feedback: Feedback | None = None) -> str:
+    view = candidate_view(report, feedback)
+    return _environment().get_template("candidate.md.j2").render(c=view)
+
+
 def render_json(report: GradeReport) -> str:
     return json.dumps(to_json_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def render(report: GradeReport, out_dir: Path) -> dict[str, Path]:
-    """Write ``report.html``, ``report.md`` and ``report.json`` into ``out_dir``.
+    """Write the recruiter's ``report.html``, ``report.md`` and ``report.json`` and the
+    candidate's ``candidate.html`` and ``candidate.md`` into ``out_dir``.
 
-    Returns the paths keyed ``html``, ``md`` and ``json``.
+    Returns the paths keyed ``html``, ``md``, ``json``, ``candidate_html``, ``candidate_md``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = {
         "html": render_html(report),
         "md": render_markdown(report),
         "json": render_json(report),
+        "candidate_html": render_candidate_html(report),
+        "candidate_md": render_candidate_markdown(report),
     }
     paths = {kind: out_dir / FILES[kind] for kind in texts}
     for kind, text in texts.items():

@@ -19,6 +19,8 @@ from grader.models import (
 )
 from grader.report.jsonio import SCORED
 
+CHECK_PREFIX = "integrity: "  # facts that record an integrity check and what it found
+
 OUTCOME_LABELS = {
     Outcome.GRADED: "Graded",
     Outcome.FLAGGED: "Needs human review",
@@ -52,10 +54,12 @@ class View:
     not_passed: tuple[tuple[str, str], ...]  # (status value, "2 failed"), in status order
     categories: tuple[CategoryRow, ...]
     integrity: tuple[Finding, ...]
+    checks: tuple[tuple[str, str], ...]  # (integrity check, what it found), in run order
     red_flags: tuple[Finding, ...]
     dependency_counts: tuple[tuple[str, int], ...]
     timings: tuple[tuple[str, float], ...]
     limits: tuple[tuple[str, str], ...]
+    facts: tuple[tuple[str, str], ...]  # the run's facts, without the integrity checks
 
 
 def build_view(report: GradeReport) -> View:
@@ -73,10 +77,21 @@ def build_view(report: GradeReport) -> View:
         ),
         categories=_category_rows(report),
         integrity=tuple(f for f in report.findings if f.severity == "integrity"),
+        checks=tuple(
+            (key.removeprefix(CHECK_PREFIX), value)
+            for key, value in report.facts.items()
+            if key.startswith(CHECK_PREFIX)
+        ),
         red_flags=tuple(f for f in report.findings if f.severity != "integrity"),
         dependency_counts=tuple(Counter(d.status for d in report.dependencies).items()),
         timings=_timings(report.timings),
         limits=_limits(report.limits),
+        facts=tuple(  # sorted like Jinja's dictsort: by key, ignoring case
+            sorted(
+                ((k, v) for k, v in report.facts.items() if not k.startswith(CHECK_PREFIX)),
+                key=lambda item: item[0].lower(),
+            )
+        ),
     )
 
 

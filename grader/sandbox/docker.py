@@ -34,6 +34,7 @@ MAX_LOG_CHARS = 20_000
 LABEL_MANAGED = "grader.managed"
 LABEL_RUN = "grader.run"
 LABEL_CREATED = "grader.created"
+RUN_NONCE_VARIABLE = "GRADER_RUN_NONCE"  # the judge's canary echoes it; candidates never see it
 CANDIDATE_UID_BASE = 61000
 CANDIDATE_UID_SPAN = 4000
 
@@ -55,6 +56,10 @@ class SandboxJob:
     judge_files: Mapping[str, bytes]  # paths relative to /judge, e.g. "tests/test_x.py"
     submission_tar: bytes = field(repr=False)  # the candidate tree, already normalised
     env: Mapping[str, str] = field(default_factory=dict)
+    # Sidecar services to start beside the judge: name -> image tag (see services.py).
+    services: Mapping[str, str] = field(default_factory=dict)
+    # "none", or "container:<id>" to join a sidecar's loopback-only network namespace.
+    network_mode: str = "none"
 
 
 def candidate_uid(run_id: str) -> int:
@@ -121,12 +126,15 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
 def _create(client: docker.DockerClient, job: SandboxJob) -> str:
     limits = job.limits
     host_config = client.api.create_host_config(
-        network_mode="none",
+        network_mode=job.network_mode,
         read_only=True,
         tmpfs={
             "/work": f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
-            "/tmp": "rw,nosuid,nodev,noexec,size=256m,nr_inodes=50k,mode=1777",  # noqa: S108 (a tmpfs inside the container)
-            "/deps": "rw,nosuid,nodev,size=1024m,mode=0755",
+            # tmpfs pages count against the memory limit: /tmp gets no more than /work
+            "/tmp": f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"  # noqa: S108 (a tmpfs inside the container)
+            "nr_inodes=50k,mode=1777",
+            # exec: binary wheels (.so) load from here; Docker mounts tmpfs noexec by default.
+            "/deps": "rw,exec,nosuid,nodev,size=1024m,mode=0755",
         },
         mem_limit=f"{limits.memory_mb}m",
         memswap_limit=f"{limits.memory_mb}m",
@@ -165,7 +173,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
                 LABEL_RUN: job.run_id,
                 LABEL_CREATED: str(int(time.time())),
             },
-            network_disabled=True,
+            network_disabled=job.network_mode == "none",
         )
     except docker.errors.ImageNotFound as exc:
         raise ImageError(
@@ -193,6 +201,11 @@ def _wait(client: docker.DockerClient, container_id: str, wall_seconds: int) -> 
         state = client.api.inspect_container(container_id)["State"]
         if not state.get("Running"):
             return int(state.get("ExitCode", -1)), False
+        if state.get("Paused"):  # frozen from outside: its clock is not the candidate's
+            raise DockerUnavailableError(
+                f"the sandbox container {container_id[:12]} was paused from outside the grader",
+                hint="check the host: something else is managing the grader's containers",
+            )
         if time.monotonic() >= deadline:
             log.info(
                 "container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds

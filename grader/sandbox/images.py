@@ -8,6 +8,7 @@ changed recipe builds a new image and an unchanged one is reused. A challenge im
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import shutil
@@ -23,15 +24,18 @@ from grader.challenge import Challenge
 from grader.errors import ImageError
 from grader.prepare.wheels import pip_download
 from grader.sandbox.docker import DOCKER_FAULTS
+from grader.sandbox.recipes import RECIPES, Recipe
 from grader.settings import Settings
 
 log = logging.getLogger(__name__)
 
 BASE_REPOSITORY = "grader-runner-base"
 CHALLENGE_REPOSITORY = "grader-challenge"
+SERVICE_REPOSITORY = "grader-service"
 BASE_PACKAGES = ("python3", "python3-pytest", "python3-pip", "ca-certificates")
 # Bump when the rootfs preparation below changes in a way the hash cannot see.
 BASE_RECIPE_VERSION = "1"
+SERVICE_RECIPE_VERSION = "2"
 DEBOOTSTRAP_TIMEOUT = 900
 WHEELS_DIR = "wheels"
 
@@ -83,26 +87,40 @@ def ensure_base_image(
 def _build_base(
     client: docker.DockerClient, settings: Settings, tag: str, progress: Progress
 ) -> None:
+    changes = ["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin", 'CMD ["python3"]']
+    build_debian_image(client, settings, tag, BASE_PACKAGES, _prepare_rootfs, changes, progress)
+
+
+def build_debian_image(
+    client: docker.DockerClient,
+    settings: Settings,
+    tag: str,
+    packages: tuple[str, ...],
+    prepare: Callable[[Path], None],
+    changes: list[str],
+    progress: Progress,
+) -> None:
+    """``debootstrap`` a minimal rootfs with ``packages``, ``prepare`` it, ``docker import`` it."""
     if shutil.which("debootstrap") is None:
         raise ImageError(
-            "debootstrap is not installed, so the runner base cannot be built offline",
+            "debootstrap is not installed, so sandbox images cannot be built offline",
             hint="run `scripts/setup` (it installs debootstrap), or `apt-get install debootstrap`",
         )
     with tempfile.TemporaryDirectory(prefix="grader-rootfs-") as tmp:
         rootfs = Path(tmp) / "rootfs"
-        progress(f"debootstrap {settings.debian_suite} (about a minute)")
+        progress(f"debootstrap {settings.debian_suite} for {tag} (about a minute)")
         _run(
             [
                 "debootstrap",
                 "--variant=minbase",
-                f"--include={','.join(BASE_PACKAGES)}",
+                f"--include={','.join(packages)}",
                 settings.debian_suite,
                 str(rootfs),
                 debian_mirror(),
             ],
             "debootstrap",
         )
-        _prepare_rootfs(rootfs)
+        prepare(rootfs)
         archive = Path(tmp) / "rootfs.tar"
         progress("packing the rootfs")
         _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], "tar")
@@ -110,22 +128,23 @@ def _build_base(
         repository, _, version = tag.partition(":")
         try:
             client.api.import_image_from_file(
-                str(archive),
-                repository=repository,
-                tag=version,
-                changes=["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin", 'CMD ["python3"]'],
+                str(archive), repository=repository, tag=version, changes=changes
             )
         except DOCKER_FAULTS as exc:
-            raise ImageError(f"docker import of the runner base failed: {exc}") from exc
-    log.info("built runner base %s", tag)
+            raise ImageError(f"docker import of {tag} failed: {exc}") from exc
+    log.info("built %s", tag)
 
 
-def _prepare_rootfs(rootfs: Path) -> None:
-    """Trim caches and create the sandbox's mount points with their modes (see docs/sandbox.md)."""
+def _trim_caches(rootfs: Path) -> None:
     for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
         for entry in (rootfs / cache).glob("*"):
             if entry.is_file():
                 entry.unlink()
+
+
+def _prepare_rootfs(rootfs: Path) -> None:
+    """Trim caches and create the sandbox's mount points with their modes (see docs/sandbox.md)."""
+    _trim_caches(rootfs)
     # Anonymous volumes copy the mode of the image folder they are mounted on.
     for folder, mode in (
         ("judge", 0o700),
@@ -136,6 +155,42 @@ def _prepare_rootfs(rootfs: Path) -> None:
         path = rootfs / folder
         path.mkdir(exist_ok=True)
         path.chmod(mode)
+
+
+def service_tag(name: str, settings: Settings) -> str:
+    """The image of one sidecar service, e.g. ``grader-service-postgres:bookworm-<hash>``."""
+    recipe = RECIPES[name]
+    scripts = (f"{path}\n{text}" for path, text in sorted(recipe.scripts.items()))
+    parts = (SERVICE_RECIPE_VERSION, settings.debian_suite, *recipe.packages, *scripts)
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+    return f"{SERVICE_REPOSITORY}-{name}:{settings.debian_suite}-{digest}"
+
+
+def ensure_service_image(
+    client: docker.DockerClient, name: str, settings: Settings, progress: Progress = _quiet
+) -> str:
+    """The service's image tag, built offline from Debian packages when it is missing."""
+    tag = service_tag(name, settings)
+    if not image_exists(client, tag):
+        recipe = RECIPES[name]
+        prepare = functools.partial(_prepare_service_rootfs, recipe)
+        changes = ["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin"]
+        build_debian_image(client, settings, tag, recipe.packages, prepare, changes, progress)
+    return tag
+
+
+def _prepare_service_rootfs(recipe: Recipe, rootfs: Path) -> None:
+    """Trim caches, install the service's scripts, create its data mount points."""
+    _trim_caches(rootfs)
+    for path, text in recipe.scripts.items():
+        script = rootfs / path.lstrip("/")
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text(text, encoding="utf-8")
+        script.chmod(0o755)
+    for folder in recipe.data:  # a tmpfs mounted here takes this folder's mode
+        data = rootfs / folder.lstrip("/")
+        data.mkdir(exist_ok=True)
+        data.chmod(0o1777)
 
 
 def debian_mirror() -> str:
@@ -181,8 +236,11 @@ def ensure_challenge_image(
     settings: Settings,
     progress: Progress = _quiet,
 ) -> str:
-    """The challenge's image tag; builds the base, then the challenge image, when missing."""
+    """The challenge's image tag; builds the base, the challenge image and the images of the
+    services the challenge declares, when missing."""
     base = ensure_base_image(client, settings, progress)
+    for service in challenge.spec.services:
+        ensure_service_image(client, service, settings, progress)
     tag = challenge_tag(challenge, settings)
     if tag == base or image_exists(client, tag):
         return tag

@@ -14,21 +14,22 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 
 from grader.errors import ConfigError
+from grader.store.errors import RunNotFoundError, SubmissionBusyError, SubmissionNotFoundError
+from grader.store.lifecycle import Claim, RunRecord, Stale, SubmissionStatus
 from grader.store.migrate import upgrade
-from grader.store.store import (
-    RunDetail,
-    RunNotFoundError,
-    RunRow,
-    Store,
-    SubmissionNotFoundError,
-)
+from grader.store.store import RunDetail, RunRow, Store
 
 __all__ = [
+    "Claim",
     "RunDetail",
     "RunNotFoundError",
+    "RunRecord",
     "RunRow",
+    "Stale",
     "Store",
+    "SubmissionBusyError",
     "SubmissionNotFoundError",
+    "SubmissionStatus",
     "open_store",
 ]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+LOCK_KEY = 0x67726164  # any constant shared by every grader process; "grad" in ASCII
 
 
 def alembic_config(*, connection: sa.Connection | None = None, url: str = "") -> Config:
@@ -28,9 +32,29 @@ def alembic_config(*, connection: sa.Connection | None = None, url: str = "") ->
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
-    """Bring the database at ``engine`` up to ``revision`` in one transaction."""
-    with engine.begin() as connection:
+    """Bring the database at ``engine`` up to ``revision`` in one transaction.
+
+    Processes starting together (web app, workers, CLI) on a fresh database take turns: a
+    PostgreSQL advisory lock, or a lock file beside a SQLite file, serialises them."""
+    with _file_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         command.upgrade(alembic_config(connection=connection), revision)
+
+
+@contextmanager
+def _file_lock(engine: sa.Engine) -> Iterator[None]:
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in {"", ":memory:"} or "mode=memory" in database:
+        yield
+        return
+    path = Path(database.removeprefix("file:").split("?", 1)[0] + ".migrate-lock")
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def downgrade(engine: sa.Engine, revision: str = "base") -> None:

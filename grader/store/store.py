@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from grader.errors import ConfigError
 from grader.models import Outcome
+from grader.store.errors import RunNotFoundError, SubmissionNotFoundError
+from grader.store.lifecycle import Lifecycle
 from grader.store.tables import SUBMISSION_STATES, RunTable, SubmissionTable
 
 MIN_PREFIX = 4
@@ -20,14 +21,6 @@ MIN_PREFIX = 4
 _ROWS = sa.select(RunTable, SubmissionTable.repo_url).join(
     SubmissionTable, SubmissionTable.id == RunTable.submission_id
 )
-
-
-class RunNotFoundError(ConfigError):
-    """No run (or more than one run) matches the id or prefix asked for."""
-
-
-class SubmissionNotFoundError(ConfigError):
-    """The submission id is not in the store."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +52,7 @@ class RunDetail:
     report: dict[str, Any]
 
 
-class Store:
+class Store(Lifecycle):
     """Reads and writes submissions and runs; every method is one short transaction."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -156,6 +149,7 @@ class Store:
                 run.id = run_id
             session.add(run)
             submission.state = "done"
+            submission.attempt = run.attempt
             session.flush()
             return run.id
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SUBMISSION_STATES = ("queued", "running", "done")
+PHASE_COLUMNS = ("queued", "claimed", "cloned", "prepared", "started", "finished", "reported")
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -70,6 +71,25 @@ class SubmissionTable(Base):
     state: Mapped[str] = mapped_column(sa.String(16), default="queued")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # The queue's bookkeeping for the current attempt (see grader/store/lifecycle.py).
+    attempt: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    queue: Mapped[str] = mapped_column(sa.String(32), default="default", server_default="default")
+    tries: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    faults: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    holder: Mapped[str | None] = mapped_column(sa.String(64))
+    worker: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cloned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    prepared_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    # The reaper's question: which unfinished submissions are past their deadline?
+    __table_args__ = (sa.Index("ix_submissions_state_deadline_at", "state", "deadline_at"),)
 
 
 class RunTable(Base):
@@ -95,3 +115,5 @@ class RunTable(Base):
     image_digest: Mapped[str] = mapped_column(sa.String(255), default="")
     report: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    # When each phase of this attempt happened, ISO 8601 UTC: queued, claimed, cloned, ...
+    phases: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, server_default="{}")

@@ -17,13 +17,12 @@ from grader.cli import main
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import CANDIDATE_UID_BASE, CANDIDATE_UID_SPAN, list_managed
+from grader.sandbox.docker import LABEL_RUN, candidate_uid, list_managed
 from grader.settings import Settings, get_settings
 
 pytestmark = pytest.mark.docker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "challenges"
-CANDIDATE_UIDS = range(CANDIDATE_UID_BASE, CANDIDATE_UID_BASE + CANDIDATE_UID_SPAN)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,8 @@ def _status(report: GradeReport) -> dict[str, TestStatus]:
     return {t.id.split("::")[-1]: t.status for t in report.tests}
 
 
-def _candidate_processes_on_host() -> list[int]:
+def _candidate_processes_on_host(uid: int) -> list[int]:
+    """Host pids running as ``uid`` (candidate uids are host uids: there is no user namespace)."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -64,7 +64,7 @@ def _candidate_processes_on_host() -> list[int]:
             )
         except (OSError, StopIteration):
             continue
-        if int(uid_line.split()[1]) in CANDIDATE_UIDS:
+        if int(uid_line.split()[1]) == uid:
             found.append(int(status.parent.name))
     return found
 
@@ -111,8 +111,10 @@ def test_resource_hogs_hit_a_limit_and_leave_the_next_run_unaffected(
     report = _grade(server, settings, functions_challenge, name)
     assert _status(report)["test_slugify_joins_lowercase_words"] is TestStatus.RESOURCE_LIMIT
     assert report.outcome is Outcome.GRADED
-    assert list_managed(docker_client) == []
-    assert _candidate_processes_on_host() == []
+    assert [
+        c for c in list_managed(docker_client) if c["Labels"].get(LABEL_RUN) == report.run_id
+    ] == []
+    assert _candidate_processes_on_host(candidate_uid(report.run_id)) == []
     after = _grade(server, settings, functions_challenge, "good")
     assert after.score == 100.0
 

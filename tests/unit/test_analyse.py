@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.analyse import RULES, analyse
+from grader.analyse import RULES, analyse, scan_facts
 from grader.models import Finding
 
 TESTS = {"tests/test_app.py": b"def test_add():\n    assert True\n"}
@@ -95,6 +95,23 @@ FIRES = [
     ("frame-walking", "app/util.py", b"import inspect\nfor fr in inspect.stack():\n    pass\n", 2),
     ("frame-walking", "app/util.py", b"def f(frame):\n    return frame.f_back\n", 2),
     ("bidi-control", "app/util.py", "x = 1  # \u202e } \u2066\n".encode(), 1),
+    ("pytest-plugin", "pyproject.toml", b"[project.entry-points.pytest11]\nx = 'x'\n", 1),
+    ("pytest-plugin", "x-1.0.dist-info/entry_points.txt", b"[console]\n[pytest11]\nx = x\n", 2),
+    (
+        "test-hunting",
+        "app/util.py",
+        b"import glob\nglob.glob('/**/test_*.py', recursive=True)\n",
+        2,
+    ),
+    (
+        "test-hunting",
+        "app/util.py",
+        b"import os\nfor top, _, names in os.walk('/'):\n    pass\n",
+        2,
+    ),
+    ("test-hunting", "app/util.py", b"def f(pid):\n    return open(f'/proc/{pid}/environ')\n", 2),
+    ("test-hunting", "app/util.py", b"import os\nx = os.path.exists('conftest.py')\n", 2),
+    ("early-exit", "solution.py", b"import os\nif True:\n    os._exit(0)\n", 3),
 ]
 
 
@@ -109,7 +126,7 @@ def test_rule_fires_on_a_small_snippet(rule: str, path: str, content: bytes, lin
 
 
 def test_every_rule_in_the_table_is_exercised() -> None:
-    exercised = {rule for rule, *_ in FIRES} | {"no-tests", "too-large"}
+    exercised = {rule for rule, *_ in FIRES} | {"no-tests", "too-large", "leaked-tests"}
     assert exercised == set(RULES)
 
 
@@ -220,3 +237,43 @@ def test_pytest_hooks_with_honest_uses_are_only_config_notes() -> None:
     )
     findings = analyse({**TESTS, "tests/conftest.py": conftest})
     assert [(f.rule, f.severity) for f in findings] == [("pytest-config", "info")]
+
+
+def test_honest_exits_and_proc_reads_are_not_tamper_evidence() -> None:
+    honest = {
+        **TESTS,
+        "app/run.py": b"import os\n\ndef child():\n    os._exit(0)\n\n"
+        b"if __name__ == '__main__':\n    os._exit(0)\n",
+        "app/mem.py": b"def rss():\n    return open('/proc/self/status').read()\n",
+        "pyproject.toml": b"[tool.pytest.ini_options]\npython_files = ['test_*.py']\n",
+        "tests/test_files.py": b"import glob\n\ndef test_x():\n    glob.glob('test_*.py')\n",
+    }
+    assert [f for f in analyse(honest) if f.severity == "integrity"] == []
+
+
+HIDDEN = {
+    "tests/test_hidden.py": b"# grader-canary: 5d1f0c7e-9a4b-4c61-8e2f-0b7d3a9c1e55\n"
+    + b"def test_secret():\n    assert 1 + 1 == 2\n" * 5,
+    "tests/__init__.py": b"",
+}
+
+
+def test_a_hidden_test_canary_string_anywhere_in_the_repo_is_flagged() -> None:
+    files = {**TESTS, "notes.md": b"seen: 5d1f0c7e-9a4b-4c61-8e2f-0b7d3a9c1e55 in the tests\n"}
+    findings = [f for f in analyse(files, hidden=HIDDEN) if f.rule == "leaked-tests"]
+    assert [(f.path, f.line, f.severity) for f in findings] == [("notes.md", 1, "integrity")]
+
+
+def test_a_copy_of_a_hidden_test_file_is_flagged_but_tiny_files_are_not() -> None:
+    files = {**TESTS, "copied.py": HIDDEN["tests/test_hidden.py"], "pkg/__init__.py": b""}
+    findings = [f for f in analyse(files, hidden=HIDDEN) if f.rule == "leaked-tests"]
+    assert [f.path for f in findings] == ["copied.py"]
+    assert "tests/test_hidden.py" in findings[0].message
+
+
+def test_scan_facts_say_what_was_checked_and_found() -> None:
+    files = {**TESTS, "x.pth": b""}
+    facts = scan_facts(files, analyse(files, hidden=HIDDEN), hidden=True)
+    assert facts["integrity: tamper scan"].startswith("2 files checked against ")
+    assert facts["integrity: tamper scan"].endswith(": 1 finding, flagged")
+    assert facts["integrity: hidden-test leak scan"] == "no hidden-test canary string or copy found"

@@ -80,6 +80,9 @@ def test_symlinks_and_submodules_are_left_out_and_listed_with_why() -> None:
         ("evil\x1b[2J.py", "control characters"),
         ("line\nbreak.py", "control characters"),
         ("bidi\u202etxt.py", "control characters"),
+        ("x" * 256 + ".py", "longer than 255 bytes"),
+        ("\u00e9" * 128 + ".py", "longer than 255 bytes"),
+        ("/".join(["d" * 200] * 21) + "/x.py", "path longer than 4000 bytes"),
     ],
 )
 def test_names_that_could_escape_or_confuse_are_left_out(path: str, reason: str) -> None:

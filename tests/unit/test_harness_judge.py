@@ -338,3 +338,20 @@ def test_prepare_event_passes_the_hosts_schema(base: Path, tmp_path: Path) -> No
     run_judge(base, tests, submission, wheels=(broken,))
     raw = (base / "judge" / "out" / "results.jsonl").read_bytes()
     assert parse_stream(raw, killed=False).facts["dependency_install"].startswith("failed: pip")
+
+
+def test_the_must_fail_canary_fails_echoes_the_nonce_and_leaves_the_manifest_alone(
+    base: Path,
+) -> None:
+    root = FIXTURES / "functions"
+    nonce = "f00d" * 8
+    run = run_judge(
+        base, root / "tests", root / "submissions" / "good", env={"GRADER_RUN_NONCE": nonce}
+    )
+    assert run.of("canary") == [{"event": "canary", "status": "failed", "nonce": nonce}]
+    assert run.collected == manifest(root / "tests")  # the canary is not a hidden test
+    assert all("canary" not in event["id"] for event in run.of("test"))
+    # Its expected failure does not make the judge's exit status say a hidden test failed.
+    assert run.of("finished") == [{"event": "finished", "exitstatus": 0}]
+    assert run.exit_code == 0
+    assert nonce not in run.log

@@ -20,7 +20,7 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.mark.parametrize("name", sorted(golden_reports()))
 def test_rendered_reports_match_the_golden_files(name: str, tmp_path: Path) -> None:
     paths = render(golden_reports()[name], tmp_path)
-    assert set(paths) == {"html", "md", "json"}
+    assert set(paths) == {"html", "md", "json", "candidate_html", "candidate_md"}
     for path in paths.values():
         golden = GOLDEN / name / path.name
         assert path.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8"), (
@@ -160,10 +160,11 @@ def test_markdown_escaping_neutralises_markup(raw: str, escaped: str) -> None:
     assert str(md_escape(raw)) == escaped
 
 
-def test_render_writes_the_three_files(tmp_path: Path) -> None:
+def test_render_writes_the_recruiter_reports_and_the_candidate_view(tmp_path: Path) -> None:
     paths = render(graded_report(), tmp_path / "new" / "dir")
     assert {kind: p.name for kind, p in paths.items()} == {
-        "html": "report.html", "md": "report.md", "json": "report.json"
+        "html": "report.html", "md": "report.md", "json": "report.json",
+        "candidate_html": "candidate.html", "candidate_md": "candidate.md",
     }  # fmt: skip
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["run_id"] == "run-0001"
 
@@ -179,3 +180,21 @@ def test_a_lone_surrogate_does_not_stop_the_report_being_written(tmp_path: Path)
     report = graded_report(repo_url="https://github.com/a/\ud800")
     paths = render(report, tmp_path)
     assert paths["json"].read_text(encoding="utf-8").count("https://github.com/a/") == 1
+
+
+def test_the_integrity_section_lists_each_check_and_what_it_found() -> None:
+    report = golden_reports()["flagged"]
+    html = render_html(report)
+    integrity = html.split("<h2>Integrity</h2>", 1)[1].split("</section>", 1)[0]
+    for check in ("tamper scan", "test-ID manifest", "run nonce", "must-fail canary"):
+        assert f"<th>{check}</th>" in integrity
+    assert "1 finding, flagged" in integrity and "pytest_runtest_makereport" in integrity
+    facts = html.split("<h2>Run facts</h2>", 1)[1]
+    assert "integrity:" not in facts and "must-fail canary" not in facts
+    markdown = render_markdown(report)
+    assert "| must-fail canary | failed, as it must |" in markdown
+
+
+def test_a_run_without_recorded_checks_says_so() -> None:
+    report = graded_report(facts={})
+    assert "No integrity checks were recorded for this run." in render_html(report)

@@ -6,6 +6,7 @@ host run the judge against temporary folders (tests) and let the worker pass the
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -81,3 +82,18 @@ def candidate_uid() -> int:
 
 def candidate_path() -> str:
     return os.environ.get("GRADER_CANDIDATE_PATH", "") or CANDIDATE_PATH
+
+
+def service_env() -> dict[str, str]:
+    """Connection settings of the run's sidecar services (``DATABASE_URL``, ``REDIS_URL``...).
+
+    The worker passes them as one JSON object in ``GRADER_CANDIDATE_ENV``; anything else there
+    (not an object, not strings) is ignored.
+    """
+    try:
+        data = json.loads(os.environ.get("GRADER_CANDIDATE_ENV", "") or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}

@@ -51,6 +51,7 @@ def home() -> Path:
 
 def candidate_env(extra: Mapping[str, str] | None) -> dict[str, str]:
     env = {
+        **_config.service_env(),  # DATABASE_URL, REDIS_URL... when the challenge has services
         "PATH": _config.candidate_path(),
         "HOME": str(home()),
         "LANG": "C.UTF-8",

@@ -36,6 +36,8 @@ def _main():
     sys.path[:0] = [os.getcwd(), deps]
     import importlib, site
     site.addsitedir(deps)
+    for system in site.getsitepackages():  # the image's packages, after the candidate's own
+        site.addsitedir(system)
     pid = os.getpid()
 
     def reply(text):

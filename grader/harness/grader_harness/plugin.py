@@ -4,7 +4,8 @@ Loaded with ``-p grader_harness.plugin``. Every test is reported once, after its
 a ``CandidateTimeout`` / ``CandidateResourceLimit`` in any phase gives ``timeout`` /
 ``resource_limit``; any other failure is ``failed`` in the call phase and ``error`` in setup or
 teardown. A SIGALRM backstop (twice the per-test seconds) stops a test the helpers' own
-timeouts did not.
+timeouts did not. The must-fail canary (``canary``) runs last and is reported as a ``canary``
+event; its expected failure does not count towards pytest's exit status.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from typing import Any
 
 import pytest
 
-from . import _config, _proc, _uid, results
+from . import _config, _proc, _uid, canary, results
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
 from .workspace import current_workspace, reset_workspace
 
 _states: dict[str, dict[str, Any]] = {}
+_hidden_failures = 0  # failed reports of hidden tests (the canary's own failure is expected)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    canary.take_nonce()
     config.addinivalue_line("markers", "category(name): the rubric category of a hidden test")
     results.open_stream(_config.results_file())
     _uid.become_subreaper()
@@ -42,14 +45,27 @@ def category_of(item: pytest.Item) -> str:
     return str(marker.args[0] if marker.args else marker.kwargs.get("name", ""))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    canary.add_canary(session, items)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    tests = [{"id": item.nodeid, "category": category_of(item)} for item in session.items]
+    tests = [
+        {"id": item.nodeid, "category": category_of(item)}
+        for item in session.items
+        if not canary.is_canary(item)
+    ]
     results.write({"event": "collected", "tests": tests})
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _uid.kill_all()  # nothing of the candidate's outlives the judge
+    if exitstatus == pytest.ExitCode.TESTS_FAILED and not _hidden_failures:
+        exitstatus = session.exitstatus = pytest.ExitCode.OK  # only the canary failed
     results.write({"event": "finished", "exitstatus": int(exitstatus)})
 
 
@@ -74,8 +90,11 @@ def _message(exc: BaseException) -> str:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, Any, None]:
+    global _hidden_failures  # noqa: PLW0603 - one judge process, one count
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
+    if report.failed and not canary.is_canary(item):
+        _hidden_failures += 1
     state = _states.setdefault(item.nodeid, {"status": "passed", "message": "", "duration": 0.0})
     state["duration"] += report.duration
     if state["status"] == "passed" and not report.passed:
@@ -91,6 +110,9 @@ def pytest_runtest_makereport(
         )
     if report.when == "teardown":
         del _states[item.nodeid]
+        if canary.is_canary(item):
+            results.write({"event": "canary", "status": state["status"], "nonce": canary.nonce()})
+            return
         event = {"event": "test", "id": item.nodeid, "status": state["status"]}
         event.update(duration=round(state["duration"], 3), message=state["message"])
         results.write(event)

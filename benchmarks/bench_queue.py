@@ -1,0 +1,198 @@
+"""Throughput and queue latency of grading behind the queue, against the core run sequentially.
+
+Run with ``scripts/benchmark-queue [-n N] [--concurrency 1,2,4] [--challenge DIR] [--sample S]``.
+Starts a real Redis and PostgreSQL (Debian binaries, free ports) and one ``grader worker`` per
+round with the given concurrency, submits N copies of a sample, and reports submissions per
+minute and the queue latency (submit to claim, and submit to sandbox start). Figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from grader.challenge import Challenge, load_challenge
+from grader.gitserve import GitServer, make_bare_repo
+from grader.pipeline import DockerSandbox, GradeRequest, grade
+from grader.queue import CeleryPublisher, submit
+from grader.settings import PROJECT_ROOT, Settings, get_settings
+from grader.store import Store, SubmissionStatus, open_store
+from tests.integration.services import PostgresServer, RedisServer
+
+FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "challenges" / "fixture" / "functions"
+WORKER = [sys.executable, "-c", "from grader.cli import main; main()", "worker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    label: str
+    per_minute: float
+    claim_latency: list[float]  # submit -> claim during the burst (includes the backlog)
+    start_latency: list[float]  # submit -> sandbox start during the burst
+    idle_latency: list[float]  # submit -> claim of a lone submission on an idle worker
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> float:
+    return (b - a).total_seconds() if a and b else float("nan")
+
+
+def sequential(challenge: Challenge, url: str, settings: Settings, n: int) -> Round:
+    """The core's own figure: grade() n times in a row in this process."""
+    sandbox = DockerSandbox(settings)
+    try:
+        grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)  # warm up
+        start = time.perf_counter()
+        for _ in range(n):
+            grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)
+        elapsed = time.perf_counter() - start
+    finally:
+        sandbox.close()
+    return Round("sequential grade()", 60 * n / elapsed, [], [], [])
+
+
+@contextmanager
+def worker(env: dict[str, str], concurrency: int, log: Path) -> Iterator[None]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [*WORKER, f"--concurrency={concurrency}", "--hostname=bench@%h"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while " ready." not in log.read_text():
+            if proc.poll() is not None:
+                sys.exit(f"worker exited: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=120)
+
+
+def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurrency: int) -> Round:
+    """Submit n copies to a worker with the given concurrency; time queued -> last finished."""
+    os.environ.update(env)
+    get_settings.cache_clear()
+    settings = get_settings()
+    with (
+        worker(env, concurrency, Path(env["GRADER_HOME"]) / f"worker-{concurrency}.log"),
+        open_store(settings.effective_database_url) as store,
+        CeleryPublisher(settings) as publisher,
+    ):
+        ids = [submit(url, challenge.id, settings, store, publisher).id for _ in range(n)]
+        done = _until_done(store, ids)
+        idle = [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
+        idle += [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
+    first = min(at for s in done if (at := s.phases["queued"]) is not None)
+    last = max(at for s in done if (at := s.phases["finished"]) is not None)
+    return Round(
+        f"queue, {concurrency} at once",
+        60 * n / _seconds(first, last),
+        [_seconds(s.phases["queued"], s.phases["claimed"]) for s in done],
+        [_seconds(s.phases["queued"], s.phases["started"]) for s in done],
+        [_seconds(s.phases["queued"], s.phases["claimed"]) for s in idle],
+    )
+
+
+def _until_done(store: Store, ids: list[str]) -> list[SubmissionStatus]:
+    while any(store.status(i).state != "done" for i in ids):
+        time.sleep(0.05)
+    return [store.status(i) for i in ids]
+
+
+def _latency(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.2f} (max {max(values):.2f})"
+
+
+def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge) -> None:
+    print(f"\n{n} submissions of {challenge.id}/{sample} per row; {os.cpu_count()} CPUs; ")
+    print(f"{platform.platform()}; Python {platform.python_version()}\n")
+    header = (
+        "variant",
+        "per minute",
+        "vs sequential",
+        "burst submit->claim s",
+        "burst submit->start s",
+        "idle submit->claim s",
+    )
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    base = rounds[0].per_minute
+    for r in rounds:
+        cells = (
+            r.label,
+            f"{r.per_minute:.1f}",
+            f"{r.per_minute / base:.2f}x",
+            _latency(r.claim_latency),
+            _latency(r.start_latency),
+            _latency(r.idle_latency),
+        )
+        print("| " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=12, help="submissions per row (default 12)")
+    parser.add_argument("--concurrency", default="1,2,4", help="worker concurrencies to time")
+    parser.add_argument("--challenge", type=Path, default=FIXTURE, help="a challenge folder")
+    parser.add_argument("--sample", default="good", help="submission under submissions/")
+    args = parser.parse_args()
+    challenge = load_challenge(args.challenge.resolve())
+    samples = challenge.root / "submissions"
+    if not (samples / args.sample).is_dir():
+        samples = challenge.root / "samples"
+    with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
+        make_bare_repo(samples / args.sample, Path(tmp), "sample")
+        redis, postgres = RedisServer().start(), PostgresServer().start()
+        try:
+            with GitServer(Path(tmp)) as server:
+                rounds = _run(args, challenge, server, redis, postgres, Path(tmp))
+        finally:
+            redis.stop()
+            postgres.stop()
+    _print(rounds, args.n, args.sample, challenge)
+
+
+def _run(
+    args: argparse.Namespace,
+    challenge: Challenge,
+    server: GitServer,
+    redis: RedisServer,
+    postgres: PostgresServer,
+    tmp: Path,
+) -> list[Round]:
+    url = server.url_for("sample")
+    base_env = {
+        "GRADER_HOME": str(tmp / "home"),
+        "GRADER_REPO_ALLOWLIST": server.base_url + "/",
+        "GRADER_CHALLENGES_DIR": str(challenge.root.parent.parent),
+        "GRADER_BROKER_URL": redis.url,
+    }
+    os.environ.update(base_env)
+    get_settings.cache_clear()
+    rounds = [sequential(challenge, url, get_settings(), args.n)]
+    for concurrency in (int(c) for c in args.concurrency.split(",")):
+        env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
+        rounds.append(queued(url, challenge, env, args.n, concurrency))
+        print(f"{rounds[-1].label}: {rounds[-1].per_minute:.1f}/min", file=sys.stderr)
+    return rounds
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""URL Shortening Service (reference solution)."""

@@ -1,0 +1,135 @@
+"""Judge-side helpers: put input files in place, run the candidate's ETL, read its outputs.
+
+Files go in and out through commands run *as the candidate* (``cat``, ``tar``), so the judge
+never follows a path the candidate controls. Parquet bytes are read in memory with pyarrow.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tarfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from grader_harness import CliResult, run_cli
+
+ETL = ["python3", "etl.py", "--input", "in", "--output", "out"]
+OUTPUTS = ("orders", "daily_revenue.parquet", "quarantine")
+
+
+def write_file(folder: Path, relative: str, text: str) -> None:
+    """Create ``folder/relative`` with ``text``, written by the candidate uid."""
+    script = 'mkdir -p "$(dirname "$1")" && cat > "$1"'
+    result = run_cli(["sh", "-c", script, "sh", relative], stdin=text, cwd=folder)
+    assert result.returncode == 0, f"could not write {relative}: {result.stderr}"
+
+
+def remove_file(folder: Path, relative: str) -> None:
+    assert run_cli(["rm", "-f", "--", relative], cwd=folder).returncode == 0
+
+
+def run_etl(folder: Path, timeout: float | None = None) -> CliResult:
+    return run_cli(ETL, cwd=folder, timeout=timeout)
+
+
+def run_ok(folder: Path) -> CliResult:
+    result = run_etl(folder)
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(ETL)}` exited {result.returncode}: {result.output[-800:]}", pytrace=False
+        )
+    return result
+
+
+@dataclass
+class Outputs:
+    """The Parquet files under ``out/``, by path relative to it."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def tables(self, prefix: str) -> list[tuple[str, pa.Table]]:
+        found = []
+        for path, data in sorted(self.files.items()):
+            if path.startswith(prefix) and path.endswith(".parquet"):
+                try:
+                    found.append((path, pq.read_table(io.BytesIO(data))))
+                except (pa.ArrowInvalid, OSError) as exc:
+                    pytest.fail(f"out/{path} is not a readable Parquet file: {exc}", pytrace=False)
+        return found
+
+    def orders(self) -> list[dict[str, Any]]:
+        """Every clean order row, with ``_partition`` set from its ``order_date=`` folder."""
+        rows = []
+        for path, table in self.tables("orders/"):
+            parts = [p for p in path.split("/") if p.startswith("order_date=")]
+            partition = parts[0].removeprefix("order_date=") if parts else ""
+            for row in table.drop_columns(
+                [c for c in ("order_date",) if c in table.column_names]
+            ).to_pylist():
+                rows.append({**row, "_partition": partition})
+        return rows
+
+    def order_schemas(self) -> list[pa.Schema]:
+        return [table.schema for _, table in self.tables("orders/")]
+
+    def revenue(self) -> list[dict[str, Any]]:
+        tables = self.tables("daily_revenue.parquet")
+        if not tables:
+            pytest.fail("out/daily_revenue.parquet was not written", pytrace=False)
+        return tables[0][1].to_pylist()
+
+    def quarantine(self) -> list[dict[str, Any]]:
+        return [row for _, table in self.tables("quarantine/") for row in table.to_pylist()]
+
+
+def read_outputs(folder: Path, names: tuple[str, ...] = OUTPUTS) -> Outputs:
+    """The outputs as the candidate left them (regular files only, read in memory)."""
+    script = 'cd out 2>/dev/null && tar -cf - "$@" 2>/dev/null | base64 -w0'
+    result = run_cli(["sh", "-c", script, "sh", *names], cwd=folder)
+    data = base64.b64decode(result.stdout.strip() or b"")
+    outputs = Outputs()
+    if not data:
+        return outputs
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+        for member in archive:
+            handle = archive.extractfile(member) if member.isfile() else None
+            if handle is not None:
+                outputs.files[member.name.removeprefix("./")] = handle.read()
+    return outputs
+
+
+def peak_candidate_rss_mb(stop: threading.Event, peak: list[float]) -> None:
+    """Poll the resident memory of every non-root process (the candidate's) until ``stop``."""
+    while not stop.is_set():
+        total = 0
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+            if fields.get("Uid", "0").split()[0] != "0" and "VmRSS" in fields:
+                total += int(fields["VmRSS"].split()[0])
+        peak[0] = max(peak[0], total / 1024)
+        time.sleep(0.05)
+
+
+def timed_run(folder: Path, timeout: float) -> tuple[CliResult, float, float]:
+    """Run the ETL; return its result, wall seconds (judge-side) and peak RSS in MB."""
+    stop, peak = threading.Event(), [0.0]
+    watcher = threading.Thread(target=peak_candidate_rss_mb, args=(stop, peak), daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    try:
+        result = run_etl(folder, timeout=timeout)
+    finally:
+        stop.set()
+        watcher.join()
+    return result, time.perf_counter() - started, peak[0]

@@ -1,0 +1,71 @@
+"""Intake shared by the CLI and the web app: record a submission, then enqueue it.
+
+The order matters: the database row is written first, so a broker that is down (or loses
+the message) delays grading but never loses the submission.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.challenge import find_challenge
+from grader.errors import InfrastructureError
+from grader.fetch import check_url, resolve
+from grader.queue.config import queue_for
+from grader.queue.publish import Publisher
+from grader.settings import Settings
+from grader.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    id: str
+    queue: str
+    commit: str  # empty when the git host could not be asked; the worker resolves it then
+    enqueued: bool  # False: the broker was unreachable; the reaper enqueues it later
+
+
+def submit(
+    url: str,
+    challenge_id: str,
+    settings: Settings,
+    store: Store,
+    publisher: Publisher,
+    *,
+    ref: str | None = None,
+    roots: tuple[Path, ...] | None = None,
+) -> Submitted:
+    """Check the URL, pin the commit ``ref`` points to now, record and enqueue.
+
+    Raises :class:`grader.errors.RejectedError` for a URL or repository that can never be
+    graded, and :class:`grader.errors.ChallengeError` for an unknown challenge."""
+    challenge = find_challenge(challenge_id, roots or (settings.challenges_dir,))
+    checked = check_url(url, settings)
+    try:
+        commit = resolve(checked, ref, settings)
+    except InfrastructureError as exc:
+        log.warning("cannot pin %s now (%s); the worker will resolve it", checked, exc)
+        commit = ""
+    queue = queue_for(challenge)
+    submission_id = store.enqueue(
+        checked,
+        ref,
+        commit,
+        challenge_id=challenge.id,
+        challenge_version=challenge.spec.version,
+        queue=queue,
+        deadline_seconds=settings.queued_timeout_seconds,
+    )
+    enqueued = publisher.publish(submission_id, queue)
+    return Submitted(submission_id, queue, commit, enqueued)
+
+
+def regrade(submission_id: str, settings: Settings, store: Store, publisher: Publisher) -> int:
+    """Queue the next attempt of a finished submission; returns the attempt number."""
+    attempt, queue = store.regrade(submission_id, deadline_seconds=settings.queued_timeout_seconds)
+    publisher.publish(submission_id, queue)
+    return attempt

@@ -1,0 +1,147 @@
+"""The checks ``grader challenges validate`` makes, as pure functions of finished reports."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import ChallengeError
+from grader.models import GradeReport, Outcome, TestStatus
+from grader.validate.mutants import Mutant
+
+STARTER_CEILING = 20.0  # the starter must fail the suite: at most this many points
+BANDS_FILE = "bands.toml"
+CHEATING_PREFIX = "cheating"
+REQUIRED_SAMPLES = ("strong", "partial", "broken")
+
+Band = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of the validation table."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def load_bands(samples_dir: Path) -> dict[str, Band]:
+    """``samples/bands.toml``: ``name = [low, high]`` per sample, scores out of 100."""
+    path = samples_dir / BANDS_FILE
+    hint = "write one line per sample, e.g. `strong = [90, 100]`"
+    if not path.is_file():
+        raise ChallengeError(f"{path} does not exist", hint=hint)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ChallengeError(f"{path} is not valid TOML: {exc}", hint=hint) from exc
+    bands: dict[str, Band] = {}
+    for name, value in raw.items():
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and 0 <= v <= 100 for v in value)
+            and value[0] <= value[1]
+        ):
+            raise ChallengeError(f"{path}: {name} = {value!r} is not a band", hint=hint)
+        bands[name] = (float(value[0]), float(value[1]))
+    return bands
+
+
+def check_reference(report: GradeReport) -> Check:
+    ok = report.outcome is Outcome.GRADED and report.score == 100.0
+    return Check("reference scores 100", ok, "100" if ok else _shortfall(report))
+
+
+def check_starter(report: GradeReport, ceiling: float = STARTER_CEILING) -> Check:
+    ok = report.outcome is Outcome.GRADED and report.score is not None and report.score <= ceiling
+    detail = _score(report) if report.outcome is Outcome.GRADED else _shortfall(report)
+    return Check(f"starter scores at most {ceiling:g}", ok, detail)
+
+
+def check_samples_present(names: Sequence[str], bands: Mapping[str, Band]) -> Check:
+    """At least strong, partial, broken and one cheating sample, each with a band."""
+    missing = [n for n in REQUIRED_SAMPLES if n not in names]
+    if not any(n.startswith(CHEATING_PREFIX) for n in names):
+        missing.append(f"{CHEATING_PREFIX}*")
+    unbanded = [n for n in names if n not in bands]
+    orphans = [n for n in bands if n not in names]
+    problems = [
+        f"missing samples/{', samples/'.join(missing)}" if missing else "",
+        f"no band in {BANDS_FILE} for {', '.join(unbanded)}" if unbanded else "",
+        f"{BANDS_FILE} names {', '.join(orphans)}, not in samples/" if orphans else "",
+    ]
+    detail = "; ".join(p for p in problems if p) or ", ".join(names)
+    return Check("samples and bands", not any(problems), detail)
+
+
+def check_sample(name: str, report: GradeReport, band: Band | None) -> Check:
+    """An honest sample is graded within its band; a cheating one is flagged or within it."""
+    if band is None:
+        return Check(f"sample {name}", False, f"no band in {BANDS_FILE}")
+    low, high = band
+    within = report.score is not None and low <= report.score <= high
+    graded = report.outcome is Outcome.GRADED
+    if name.startswith(CHEATING_PREFIX):
+        flagged = report.outcome is Outcome.FLAGGED
+        ok = flagged or (graded and within)
+        detail = f"flagged ({report.reason})" if flagged else _banded(report, band)
+        return Check(f"sample {name} is caught", ok, detail)
+    detail = _banded(report, band) if graded else _shortfall(report)
+    return Check(f"sample {name} in band {low:g}-{high:g}", graded and within, detail)
+
+
+def check_repeats(reports: Sequence[GradeReport]) -> Check:
+    """The same submission, graded again, gives the same status for every test."""
+    name = f"{len(reports)} runs of the reference agree"
+    trouble = [r for r in reports if r.outcome is Outcome.NOT_GRADABLE]
+    if trouble:
+        return Check(name, False, _shortfall(trouble[0]))
+    statuses: dict[str, list[str]] = {}
+    for report in reports:
+        for test in report.tests:
+            statuses.setdefault(test.id, []).append(test.status.value)
+    flaky = {tid: seen for tid, seen in statuses.items() if len(set(seen)) > 1}
+    flaky |= {tid: seen for tid, seen in statuses.items() if len(seen) != len(reports)}
+    if not flaky:
+        return Check(name, True, f"identical results for {len(statuses)} tests")
+    shown = "; ".join(f"{tid} ({', '.join(seen)})" for tid, seen in sorted(flaky.items())[:5])
+    more = f" and {len(flaky) - 5} more" if len(flaky) > 5 else ""
+    return Check(name, False, f"flaky: {shown}{more}")
+
+
+def check_mutant(mutant: Mutant, report: GradeReport) -> Check:
+    """A mutant of the reference must lose points."""
+    name = f"mutant {mutant.name}"
+    if report.outcome is Outcome.NOT_GRADABLE or report.score is None:
+        return Check(name, False, f"{mutant.describe()}: {_shortfall(report)}")
+    if report.score >= 100.0:
+        return Check(name, False, f"the suite does not notice {mutant.describe()}")
+    lost = [t.id for t in report.tests if t.status is not TestStatus.PASSED]
+    tests = f"{len(lost)} test{'s' if len(lost) != 1 else ''}"
+    first = f", e.g. {lost[0]}" if lost else ""
+    return Check(name, True, f"{mutant.change()}: caught by {tests}{first}")
+
+
+def _score(report: GradeReport) -> str:
+    return "no score" if report.score is None else f"{report.score:g}"
+
+
+def _banded(report: GradeReport, band: Band) -> str:
+    where = (
+        "within" if report.score is not None and band[0] <= report.score <= band[1] else "not in"
+    )
+    return f"scored {_score(report)}, {where} {band[0]:g}-{band[1]:g}"
+
+
+def _shortfall(report: GradeReport) -> str:
+    """Why a run that should have scored 100 did not, in one line."""
+    if report.outcome is not Outcome.GRADED:
+        return f"{report.outcome.value}: {report.reason}"
+    lost = [t for t in report.tests if t.status is not TestStatus.PASSED]
+    shown = "; ".join(f"{t.id} {t.status.value}: {t.message[:120]}" for t in lost[:3])
+    more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+    return f"scored {_score(report)}: {shown}{more}"

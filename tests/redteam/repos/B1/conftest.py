@@ -1,0 +1,11 @@
+"""B1: forces every test report to "passed" (if a grader ever loaded it)."""
+
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    report.outcome = "passed"
+    report.longrepr = None

@@ -1,0 +1,3 @@
+import sys
+
+print("\x1b[2J\rHello, Ada!\x1b[0m")

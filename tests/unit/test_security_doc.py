@@ -1,0 +1,44 @@
+"""docs/security.md: one row per catalogue attack, and every test it names exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "security.md"
+CLASSES = {"A": 20, "B": 17, "C": 10, "D": 18, "E": 12, "F": 12}  # the catalogue's 89 attacks
+ROW = re.compile(r"^\| ([A-F]\d+) \|")
+NODE = re.compile(r"(tests/redteam/\w+\.py)::(\w+)(?:\[([\w-]+)\])?")
+WHY_NOT = ("not applicable", "covered by the queue issue's tests")
+
+
+def _rows() -> dict[str, list[str]]:
+    rows: dict[str, list[str]] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        match = ROW.match(line)
+        if match:
+            rows.setdefault(match.group(1), []).append(line)
+    return rows
+
+
+def test_every_catalogue_attack_has_exactly_one_row() -> None:
+    expected = {f"{letter}{n}" for letter, count in CLASSES.items() for n in range(1, count + 1)}
+    rows = _rows()
+    assert set(rows) == expected
+    assert [attack for attack, lines in rows.items() if len(lines) > 1] == []
+    assert len(expected) == 89
+
+
+def test_every_row_names_a_test_or_says_why_none_applies() -> None:
+    for attack, (line,) in _rows().items():
+        assert NODE.search(line) or any(why in line for why in WHY_NOT), attack
+
+
+def test_every_test_the_table_names_exists() -> None:
+    for attack, (line,) in _rows().items():
+        for path, function, param in NODE.findall(line):
+            source = (ROOT / path).read_text(encoding="utf-8")
+            assert f"def {function}(" in source, (attack, path, function)
+            if param:
+                assert f'"{param}"' in source, (attack, function, param)

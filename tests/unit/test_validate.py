@@ -1,0 +1,314 @@
+"""``grader challenges validate``: mutant generation, bands and checks, with a fake grader."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from grader.challenge import Challenge
+from grader.cli.challenges import _table
+from grader.errors import ChallengeError
+from grader.models import GradeReport, Outcome, TestResult, TestStatus
+from grader.testing import flagged_report, graded_report, not_gradable_report, write_challenge
+from grader.validate import Validation, run_checks
+from grader.validate.checks import (
+    Check,
+    check_mutant,
+    check_reference,
+    check_repeats,
+    check_sample,
+    check_samples_present,
+    check_starter,
+    load_bands,
+)
+from grader.validate.mutants import Mutant, auto_sites, plan_mutants
+
+SOURCE = '''"""A tiny module."""
+import logging
+
+log = logging.getLogger(__name__)
+LIMIT = 10
+
+
+def clamp(value):
+    """Keep value at or below LIMIT."""
+    if value > LIMIT:
+        log.info("clamped %s", value)
+        return LIMIT
+    return value
+
+
+def total(items):
+    result = 0
+    for item in items:
+        result += item
+    print(result)
+    return result
+
+
+def nothing():
+    return None
+'''
+
+
+def reference(tmp_path: Path, source: str = SOURCE) -> Path:
+    folder = tmp_path / "challenge" / "reference"
+    folder.mkdir(parents=True)
+    (folder / "calc.py").write_text(source)
+    return folder
+
+
+def scored(score: float, *, failed: int = 0, outcome: Outcome = Outcome.GRADED) -> GradeReport:
+    tests = tuple(
+        TestResult(
+            f"test_x.py::test_{n}", TestStatus.FAILED if n < failed else TestStatus.PASSED, "core"
+        )
+        for n in range(4)
+    )
+    return graded_report(score=score, outcome=outcome, tests=tests, reason="")
+
+
+# --- mutants ---------------------------------------------------------------------------
+
+
+def test_automatic_sites_are_inside_functions_and_of_every_kind(tmp_path: Path) -> None:
+    sites = auto_sites(reference(tmp_path))
+    assert {site.kind for site in sites} == {"compare", "constant", "return", "delete"}
+    assert all(site.line >= 8 for site in sites)  # nothing from the module-level set-up
+
+
+def test_docstrings_logging_calls_and_returns_of_none_are_never_mutated(tmp_path: Path) -> None:
+    befores = [site.before for site in auto_sites(reference(tmp_path))]
+    assert not any("log.info" in before or "Keep value" in before for before in befores)
+    assert "return None" not in befores
+    assert "print(result)" in befores and "result += item" in befores
+
+
+def test_mutants_are_chosen_the_same_way_every_time(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    assert plan_mutants(folder, 4) == plan_mutants(folder, 4)
+    assert [m.kind for m in plan_mutants(folder, 4)] == ["compare", "return", "constant", "delete"]
+
+
+def test_applying_a_mutant_changes_only_its_site_and_still_parses(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    flip = next(m for m in auto_sites(folder) if m.kind == "compare")
+    mutated = flip.apply((folder / "calc.py").read_bytes()).decode()
+    assert "if value <= LIMIT:" in mutated
+    assert mutated.replace("if value <= LIMIT:", "if value > LIMIT:") == SOURCE
+    ast.parse(mutated)
+
+
+def test_a_statement_mutant_becomes_pass(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    deletion = next(m for m in auto_sites(folder) if m.before == "result += item")
+    mutated = deletion.apply((folder / "calc.py").read_bytes()).decode()
+    assert "        pass\n" in mutated and "result += item" not in mutated
+
+
+def test_no_mutate_comment_and_skip_list_leave_sites_alone(tmp_path: Path) -> None:
+    folder = reference(
+        tmp_path, SOURCE.replace("    print(result)", "    print(result)  # no-mutate")
+    )
+    assert not any(m.before == "print(result)" for m in auto_sites(folder))
+    (folder.parent / "mutants.toml").write_text('skip = ["calc.py:10"]\n')
+    assert not any(m.line == 10 for m in plan_mutants(folder, 50))
+
+
+def test_listed_mutants_come_first_and_count_towards_the_limit(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    (folder.parent / "mutants.toml").write_text(
+        '[[mutant]]\nname = "off by one"\nfile = "calc.py"\n'
+        'find = "result = 0"\nreplace = "result = 1"\n'
+    )
+    planned = plan_mutants(folder, 3)
+    assert planned[0].name == "off by one"
+    assert len(planned) == 3
+    assert b"result = 1" in planned[0].apply((folder / "calc.py").read_bytes())
+
+
+def test_listed_mutant_that_does_not_match_exactly_once_is_an_error(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    mutant = Mutant("twice", "calc.py", 0, "return", "yield", "listed")
+    with pytest.raises(ChallengeError, match="occurs 4 times"):
+        mutant.apply((folder / "calc.py").read_bytes())
+
+
+def test_mutants_file_with_unknown_keys_is_refused(tmp_path: Path) -> None:
+    folder = reference(tmp_path)
+    (folder.parent / "mutants.toml").write_text('skips = ["calc.py:1"]\n')
+    with pytest.raises(ChallengeError, match=r"mutants\.toml is invalid"):
+        plan_mutants(folder, 5)
+
+
+# --- bands and checks ------------------------------------------------------------------
+
+
+def test_bands_are_read_and_bad_ones_refused_with_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "bands.toml").write_text("strong = [90, 100]\nbroken = [0, 5.5]\n")
+    assert load_bands(tmp_path) == {"strong": (90.0, 100.0), "broken": (0.0, 5.5)}
+    (tmp_path / "bands.toml").write_text("strong = [100, 90]\n")
+    with pytest.raises(ChallengeError) as caught:
+        load_bands(tmp_path)
+    assert "strong" in caught.value.message and "strong = [90, 100]" in caught.value.hint
+
+
+def test_missing_bands_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ChallengeError, match=r"bands\.toml does not exist"):
+        load_bands(tmp_path)
+
+
+def test_honest_sample_must_be_graded_within_its_band() -> None:
+    assert check_sample("partial", scored(55), (40, 80)).ok
+    assert not check_sample("partial", scored(85), (40, 80)).ok
+    assert not check_sample("strong", flagged_report(score=95.0), (90, 100)).ok
+    assert not check_sample("strong", scored(95), None).ok
+
+
+def test_cheating_sample_is_caught_when_flagged_or_kept_within_its_band() -> None:
+    assert check_sample("cheating", flagged_report(score=100.0), (0, 20)).ok
+    assert check_sample("cheating-forged", scored(10), (0, 20)).ok
+    above = check_sample("cheating", scored(60), (0, 20))
+    assert not above.ok and "not in 0-20" in above.detail
+
+
+def test_samples_must_include_strong_partial_broken_and_a_cheat_each_with_a_band() -> None:
+    bands = dict.fromkeys(("strong", "partial", "broken", "cheating"), (0.0, 100.0))
+    assert check_samples_present(["broken", "cheating", "partial", "strong"], bands).ok
+    missing = check_samples_present(["strong", "partial"], {**bands, "extra": (0, 1)})
+    assert not missing.ok
+    assert "samples/broken" in missing.detail and "cheating*" in missing.detail
+    assert "extra" in missing.detail
+
+
+def test_reference_must_score_100_and_says_which_tests_it_lost() -> None:
+    assert check_reference(scored(100)).ok
+    short = check_reference(scored(75, failed=1))
+    assert not short.ok and "test_x.py::test_0" in short.detail
+    assert "not_gradable" in check_reference(not_gradable_report()).detail
+
+
+def test_starter_must_stay_at_or_under_the_ceiling() -> None:
+    assert check_starter(scored(20)).ok
+    assert not check_starter(scored(20.1)).ok
+
+
+def test_repeated_runs_that_disagree_name_the_flaky_test() -> None:
+    steady = scored(100)
+    wobbly = scored(75, failed=1)
+    assert check_repeats([steady, steady, steady]).ok
+    result = check_repeats([steady, wobbly, steady])
+    assert not result.ok and "test_x.py::test_0 (passed, failed, passed)" in result.detail
+
+
+def test_mutant_that_scores_100_is_reported_as_unnoticed() -> None:
+    mutant = Mutant("compare calc.py:10", "calc.py", 10, "a > b", "a <= b", "compare")
+    missed = check_mutant(mutant, scored(100))
+    assert not missed.ok and missed.detail.startswith("the suite does not notice calc.py:10")
+    caught = check_mutant(mutant, scored(75, failed=1))
+    assert caught.ok and "caught by 1 test, e.g. test_x.py::test_0" in caught.detail
+    assert not check_mutant(mutant, not_gradable_report()).ok
+
+
+# --- run_checks with a fake grader -----------------------------------------------------
+
+
+class FakeGrader:
+    """Scores folders by name; records every call (folder, wall limit)."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+        self.calls: list[tuple[Path, int | None]] = []
+
+    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport:
+        self.calls.append((folder, wall_seconds))
+        if folder.name.startswith("m"):  # a mutant copy
+            return scored(50, failed=2)
+        report = scored(self.scores[folder.name])
+        return dataclasses.replace(report, timings={"sandbox": 4.0})
+
+
+def a_challenge(tmp_path: Path) -> Challenge:
+    challenge = write_challenge(tmp_path / "demo", categories={"core": 1}, manifest=["t::a"])
+    (challenge.root / "reference").mkdir()
+    (challenge.root / "reference" / "calc.py").write_text(SOURCE)
+    (challenge.root / "starter").mkdir()
+    for name in ("strong", "partial", "broken", "cheating"):
+        (challenge.root / "samples" / name).mkdir(parents=True)
+    (challenge.root / "samples" / "bands.toml").write_text(
+        "strong = [90, 100]\npartial = [30, 70]\nbroken = [0, 5]\ncheating = [0, 10]\n"
+    )
+    return challenge
+
+
+def test_every_check_runs_in_order_and_passes_for_a_sound_challenge(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    grader = FakeGrader(
+        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+    )
+    checks = run_checks(challenge, grader, mutants=2, jobs=2)
+    assert [c.name for c in checks][:4] == [
+        "reference scores 100",
+        "3 runs of the reference agree",
+        "starter scores at most 20",
+        "samples and bands",
+    ]
+    assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+    assert sum(1 for c in checks if c.name.startswith("mutant ")) == 2
+    graded = [folder.name for folder, _wall in grader.calls]
+    assert graded.count("reference") == 3  # the first run is reused as the first repeat
+
+
+def test_mutants_run_under_a_wall_limit_from_the_references_own_time(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    grader = FakeGrader(
+        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+    )
+    run_checks(challenge, grader, mutants=1, jobs=1)
+    walls = {folder.name: wall for folder, wall in grader.calls}
+    assert walls["m1"] == 30  # max(30 s, 3 x the reference's 4 s)
+    assert walls["reference"] is None and walls["strong"] is None
+
+
+def test_a_sample_out_of_band_fails_only_its_own_check(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    grader = FakeGrader(
+        {"reference": 100, "starter": 0, "strong": 80, "partial": 50, "broken": 0, "cheating": 5}
+    )
+    failed = [c.name for c in run_checks(challenge, grader, mutants=0) if not c.ok]
+    assert failed == ["sample strong in band 90-100"]
+
+
+def test_a_challenge_without_a_starter_is_a_clear_error(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    (challenge.root / "starter").rmdir()
+    with pytest.raises(ChallengeError, match="has no starter/ folder"):
+        run_checks(challenge, FakeGrader({}), mutants=0)
+
+
+def test_two_mutants_on_one_line_are_graded_apart(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    (challenge.root / "reference" / "calc.py").write_text("def f(x):\n    return x + 1 - 2\n")
+    grader = FakeGrader(
+        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+    )
+    checks = [c for c in run_checks(challenge, grader, mutants=3) if c.name.startswith("mutant")]
+    assert [c.name for c in checks].count("mutant constant calc.py:2") == 2
+    assert sorted(folder.name for folder, _ in grader.calls if folder.name.startswith("m")) == [
+        "m1",
+        "m2",
+        "m3",
+    ]
+
+
+def test_the_table_prints_names_as_written() -> None:
+    console = Console(width=200, record=True)
+    check = Check("mutant constant app.py:100: [bold]", False, "a [red]b")
+    result = Validation("x/y", (check,), 1.0)
+    console.print(_table(result))
+    text = console.export_text()
+    assert "mutant constant app.py:100: [bold]" in text and "a [red]b" in text and "FAIL" in text

@@ -1,0 +1,39 @@
+"""``grade_submission``: a thin adapter from a Celery delivery to :func:`run_attempt`."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from celery import Task
+
+from grader.queue import TASK_NAME, run_attempt
+from grader.settings import get_settings
+from grader.store import Store, open_store
+from worker.app import app
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _store(url: str) -> Store:
+    """One store per worker process (opened after the fork, on the first task)."""
+    return open_store(url)
+
+
+@app.task(
+    name=TASK_NAME,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # the database counts infrastructure faults and caps them
+)
+def grade_submission(self: Task[Any, Any], submission_id: str) -> str:
+    """Grade the submission's current attempt unless another delivery holds or finished it."""
+    settings = get_settings()
+    store = _store(settings.effective_database_url)
+    result = run_attempt(submission_id, settings, store, worker=self.request.hostname or "")
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in)
+    return result.state
