@@ -24,8 +24,9 @@ from grader.challenge import Challenge, find_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.harness import HARNESS_PACKAGE
 from grader.models import Outcome
-from grader.pipeline import DockerSandbox, GradeRequest, grade
+from grader.pipeline import GradeRequest, grade
 from grader.sandbox.images import challenge_tag
+from grader.sandbox.runner import DockerSandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 
 ROOT = PROJECT_ROOT

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from grader.challenge import Challenge, load_challenge
 from grader.gitserve import GitServer, make_bare_repo
-from grader.pipeline import DockerSandbox, GradeRequest, grade
+from grader.pipeline import GradeRequest, grade
 from grader.queue import CeleryPublisher, submit
+from grader.sandbox.runner import DockerSandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
 from tests.integration.services import PostgresServer, RedisServer

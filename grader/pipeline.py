@@ -1,7 +1,8 @@
 """grade(): fetch -> analyse -> prepare -> sandbox -> collect -> score, as in DESIGN.md's flow.
 
-This is the only module that imports every stage. The CLI, the web app and the Celery task
-are thin adapters around :func:`grade` and :func:`record`.
+This is the only module that imports every stage; :mod:`grader.record` persists the result.
+The CLI, the web app and the Celery task are thin adapters around :func:`grade` and
+:func:`grader.record.record`.
 """
 
 from __future__ import annotations
@@ -10,17 +11,14 @@ import dataclasses
 import io
 import logging
 import secrets
-import statistics
 import tarfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
-
-import docker
 
 from grader.analyse import analyse, scan_facts
 from grader.challenge import Challenge
@@ -38,14 +36,12 @@ from grader.models import (
     SandboxRun,
 )
 from grader.prepare import prepare
-from grader.report import FEEDBACK_FACT, render, to_json_dict
-from grader.sandbox import SandboxJob, connect, ensure_challenge_image, run_sandbox
-from grader.sandbox.docker import RUN_NONCE_VARIABLE
+from grader.report import FEEDBACK_FACT
+from grader.sandbox.docker import RUN_NONCE_VARIABLE, SandboxJob
 from grader.sandbox.images import service_tag
-from grader.sandbox.services import run_with_services
+from grader.sandbox.runner import DockerSandbox, Sandbox
 from grader.score import score
 from grader.settings import Settings
-from grader.store import open_store
 from grader.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -53,42 +49,6 @@ log = logging.getLogger(__name__)
 MAX_ANALYSED_FILE_BYTES = 5 * 1024 * 1024  # analyse reports files over 2 MiB itself
 MAX_FACT_CHARS = 2000
 MAX_LISTED_DEPENDENCIES = 100
-
-
-class Sandbox(Protocol):
-    """Runs a judge job in isolation. Real: :class:`DockerSandbox`; fake: ``grader.testing``."""
-
-    def image_for(self, challenge: Challenge) -> str: ...
-
-    def run(self, job: SandboxJob) -> SandboxRun: ...
-
-
-class DockerSandbox:
-    """The real sandbox: the local (or configured) Docker daemon, connected on first use."""
-
-    def __init__(self, settings: Settings, progress: Callable[[str], None] | None = None) -> None:
-        self._settings = settings
-        self._progress = progress or (lambda _message: None)
-        self._client: docker.DockerClient | None = None
-
-    @property
-    def client(self) -> docker.DockerClient:
-        if self._client is None:
-            self._client = connect(self._settings.docker_host)
-        return self._client
-
-    def image_for(self, challenge: Challenge) -> str:
-        return ensure_challenge_image(self.client, challenge, self._settings, self._progress)
-
-    def run(self, job: SandboxJob) -> SandboxRun:
-        if job.services:
-            return run_with_services(self.client, job)
-        return run_sandbox(self.client, job)
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
 
 class Observer(Protocol):
@@ -214,14 +174,7 @@ def _grade(
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
     findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
-    integrity = [f for f in findings if f.severity == "integrity"]
-    outcome = Outcome.FLAGGED if integrity else Outcome.GRADED
-    reason = (
-        ""
-        if not integrity
-        else "needs human review: "
-        + "; ".join(list(dict.fromkeys(f.message for f in integrity))[:3])
-    )
+    outcome, reason = _verdict(findings)
     skipped = clean_text(", ".join(repo.skipped), MAX_FACT_CHARS)
     facts = {"skipped_entries": skipped} if repo.skipped else {}
     facts.update(scanned)
@@ -244,6 +197,14 @@ def _grade(
             FEEDBACK_FACT: challenge.spec.feedback.value,
         },
     )
+
+
+def _verdict(findings: tuple[Finding, ...]) -> tuple[Outcome, str]:
+    """Graded, or flagged with the (distinct) integrity evidence as the reason."""
+    integrity = list(dict.fromkeys(f.message for f in findings if f.severity == "integrity"))
+    if not integrity:
+        return Outcome.GRADED, ""
+    return Outcome.FLAGGED, "needs human review: " + "; ".join(integrity[:3])
 
 
 def _run_facts(run: SandboxRun) -> dict[str, str]:
@@ -295,50 +256,3 @@ def _files_of(tree_tar: bytes) -> dict[str, bytes]:
                 if extracted is not None:
                     files[member.name.removeprefix("./")] = extracted.read()
     return files
-
-
-def record(report: GradeReport, settings: Settings, out_dir: Path | None = None) -> dict[str, Path]:
-    """Persist a finished run: the database row and the rendered reports. Returns report paths."""
-    store = open_store(settings.effective_database_url)
-    try:
-        report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
-        submission_id = store.create_submission(
-            report.repo_url,
-            report.ref,
-            report.commit or "",
-            report.challenge.id,
-            report.challenge.version,
-        )
-        store.record_run(
-            submission_id,
-            to_json_dict(report),
-            outcome=report.outcome.value,
-            score=report.score,
-            reason=report.reason,
-            commit_sha=report.commit or "",
-            challenge_id=report.challenge.id,
-            challenge_version=report.challenge.version,
-            started_at=report.started_at,
-            finished_at=report.finished_at,
-            timings=report.timings,
-            image=report.image,
-            image_digest=report.image_digest,
-            run_id=report.run_id,
-        )
-    finally:
-        store.close()
-    return render(report, out_dir or settings.reports_dir / report.run_id)
-
-
-def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
-    """Add how this score compares with earlier graded runs of the same challenge."""
-    if report.outcome is not Outcome.GRADED or report.score is None or not others:
-        return report
-    below = sum(1 for other in others if other < report.score)
-    ties = sum(1 for other in others if other == report.score)
-    percentile = int(100 * (below + 0.5 * ties) / len(others) + 0.5)  # half up
-    text = (
-        f"scored above {below} of {len(others)} earlier graded runs of this challenge "
-        f"(percentile {percentile}); median {statistics.median(others):.1f}"
-    )
-    return dataclasses.replace(report, facts={**report.facts, "compared with others": text})

@@ -18,7 +18,8 @@ from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import Outcome
-from grader.pipeline import GradeRequest, grade, record
+from grader.pipeline import GradeRequest, grade
+from grader.record import record
 from grader.settings import get_settings
 
 

@@ -13,8 +13,9 @@ from rich.table import Table
 from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
 from grader.models import GradeReport, Phase
-from grader.pipeline import GradeRequest, record
+from grader.pipeline import GradeRequest
 from grader.pipeline import grade as run_grade
+from grader.record import record
 from grader.report import to_json_dict
 from grader.settings import Settings, get_settings
 

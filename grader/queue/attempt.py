@@ -23,9 +23,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from grader.challenge import find_challenge
 from grader.errors import ChallengeError
 from grader.models import ChallengeRef, GradeReport, Outcome, Phase
-from grader.pipeline import GradeRequest, Observer, Sandbox, grade, with_comparison
+from grader.pipeline import GradeRequest, Observer, grade
 from grader.queue.config import backoff
+from grader.record import with_comparison
 from grader.report import render, to_json_dict
+from grader.sandbox.runner import Sandbox
 from grader.settings import Settings
 from grader.store import Claim, RunRecord, Store
 

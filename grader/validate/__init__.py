@@ -21,7 +21,7 @@ from typing import Protocol
 from grader.challenge import Challenge
 from grader.errors import ChallengeError, GraderError
 from grader.models import GradeReport
-from grader.pipeline import DockerSandbox
+from grader.sandbox.runner import DockerSandbox
 from grader.settings import Settings
 from grader.validate.checks import (
     STARTER_CEILING,

@@ -18,8 +18,9 @@ from grader.collect.schema import parse_stream
 from grader.errors import ChallengeError, GraderError
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, SandboxRun
-from grader.pipeline import DockerSandbox, GradeRequest, grade
+from grader.pipeline import GradeRequest, grade
 from grader.sandbox import SandboxJob
+from grader.sandbox.runner import DockerSandbox
 from grader.settings import Settings
 
 

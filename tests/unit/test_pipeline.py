@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.models import Outcome
-from grader.pipeline import with_comparison
+from grader.record import with_comparison
 from grader.testing import graded_report
 
 

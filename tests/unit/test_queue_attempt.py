@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from grader.models import GradeReport, Phase
-from grader.pipeline import GradeRequest, Observer, Sandbox
+from grader.pipeline import GradeRequest, Observer
 from grader.queue import AttemptResult, run_attempt
+from grader.sandbox.runner import Sandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, open_store
 from grader.testing import graded_report, not_gradable_report, rejected_report
