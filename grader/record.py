@@ -9,7 +9,7 @@ from pathlib import Path
 from grader.models import GradeReport, Outcome
 from grader.report import render, to_json_dict
 from grader.settings import Settings
-from grader.store import open_store
+from grader.store import RunRecord, open_store
 
 
 def record(report: GradeReport, settings: Settings, out_dir: Path | None = None) -> dict[str, Path]:
@@ -24,22 +24,7 @@ def record(report: GradeReport, settings: Settings, out_dir: Path | None = None)
             report.challenge.id,
             report.challenge.version,
         )
-        store.record_run(
-            submission_id,
-            to_json_dict(report),
-            outcome=report.outcome.value,
-            score=report.score,
-            reason=report.reason,
-            commit_sha=report.commit or "",
-            challenge_id=report.challenge.id,
-            challenge_version=report.challenge.version,
-            started_at=report.started_at,
-            finished_at=report.finished_at,
-            timings=report.timings,
-            image=report.image,
-            image_digest=report.image_digest,
-            run_id=report.run_id,
-        )
+        store.record_run(submission_id, run_record(report))
     finally:
         store.close()
     return render(report, out_dir or settings.reports_dir / report.run_id)
@@ -57,3 +42,22 @@ def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
         f"(percentile {percentile}); median {statistics.median(others):.1f}"
     )
     return dataclasses.replace(report, facts={**report.facts, "compared with others": text})
+
+
+def run_record(report: GradeReport) -> RunRecord:
+    """What the store keeps of a finished run: its row fields and the report's JSON."""
+    return RunRecord(
+        run_id=report.run_id,
+        report=to_json_dict(report),
+        outcome=report.outcome.value,
+        score=report.score,
+        reason=report.reason,
+        commit_sha=report.commit,
+        challenge_id=report.challenge.id,
+        challenge_version=report.challenge.version,
+        started_at=report.started_at,
+        finished_at=report.finished_at,
+        timings=report.timings,
+        image=report.image,
+        image_digest=report.image_digest,
+    )

@@ -58,12 +58,13 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
                 report.outcome.value,
                 score,
                 f"{passed}/{len(report.tests)}",
-                str(paths["html"]),
+                report.run_id[:12],
             )
+            reports.append((folder.name, paths["html"]))
             if report.outcome is Outcome.NOT_GRADABLE:
                 worst = Outcome.NOT_GRADABLE
     out.print(table)
     for name, path in reports:
-        out.print(f"{name:>10}: {path}")
+        out.print(f"{name:>10}: {path}", soft_wrap=True)  # paths must stay copyable
     out.print("List runs with `grader runs list`; re-render one with `grader report <run>`.")
     sys.exit(EXIT_CODES[worst])

@@ -123,4 +123,4 @@ def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:
             )
         out.print(table)
     for kind, path in sorted(paths.items()):
-        out.print(f"{kind:>5}: {path}")
+        out.print(f"{kind:>5}: {path}", soft_wrap=True)  # paths must stay copyable

@@ -25,11 +25,11 @@ from grader.errors import ChallengeError
 from grader.models import ChallengeRef, GradeReport, Outcome, Phase
 from grader.pipeline import GradeRequest, Observer, grade
 from grader.queue.config import backoff
-from grader.record import with_comparison
-from grader.report import render, to_json_dict
+from grader.record import run_record, with_comparison
+from grader.report import render
 from grader.sandbox.runner import Sandbox
 from grader.settings import Settings
-from grader.store import Claim, RunRecord, Store
+from grader.store import Claim, Store
 
 log = logging.getLogger(__name__)
 
@@ -128,31 +128,13 @@ def _finish(claim: Claim, report: GradeReport, settings: Settings, store: Store)
             report, reason=f"{report.reason} (gave up after {tries} tries)"
         )
     report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
-    run_id = store.finish(claim, _record(report))
+    run_id = store.finish(claim, run_record(report))
     if run_id is None:
         return AttemptResult("duplicate")
     render(report, settings.reports_dir / run_id)
     store.mark_reported(claim.submission_id, run_id)
     log.info("%s attempt %s: %s", claim.submission_id, claim.attempt, report.outcome.value)
     return AttemptResult("done", run_id=run_id, outcome=report.outcome.value)
-
-
-def _record(report: GradeReport) -> RunRecord:
-    return RunRecord(
-        run_id=report.run_id,
-        report=to_json_dict(report),
-        outcome=report.outcome.value,
-        score=report.score,
-        reason=report.reason,
-        commit_sha=report.commit,
-        challenge_id=report.challenge.id,
-        challenge_version=report.challenge.version,
-        started_at=report.started_at,
-        finished_at=report.finished_at,
-        timings=report.timings,
-        image=report.image,
-        image_digest=report.image_digest,
-    )
 
 
 def _not_gradable(claim: Claim, reason: str) -> GradeReport:

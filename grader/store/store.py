@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grader.models import Outcome
 from grader.store.errors import RunNotFoundError, SubmissionNotFoundError
-from grader.store.lifecycle import Lifecycle
+from grader.store.lifecycle import Lifecycle, RunRecord
 from grader.store.tables import SUBMISSION_STATES, RunTable, SubmissionTable
 
 MIN_PREFIX = 4
@@ -101,27 +101,8 @@ class Store(Lifecycle):
         with self._sessions.begin() as session:
             self._submission(session, submission_id, lock=False).state = state
 
-    def record_run(
-        self,
-        submission_id: str,
-        report_dict: dict[str, Any],
-        *,
-        outcome: str,
-        score: float | None,
-        reason: str,
-        commit_sha: str | None,
-        challenge_id: str,
-        challenge_version: str,
-        started_at: datetime | None,
-        finished_at: datetime | None,
-        timings: dict[str, float],
-        image: str,
-        image_digest: str,
-        run_id: str | None = None,
-    ) -> str:
-        """Store one finished run as the submission's next attempt, and mark it done.
-
-        ``run_id`` keeps the id the pipeline gave the run (so reports and rows agree)."""
+    def record_run(self, submission_id: str, record: RunRecord) -> str:
+        """Store one finished run as the submission's next attempt, and mark it done."""
         with self._sessions.begin() as session:
             submission = self._submission(session, submission_id, lock=True)
             last = session.scalar(
@@ -130,23 +111,22 @@ class Store(Lifecycle):
                 )
             )
             run = RunTable(
+                id=record.run_id,
                 submission_id=submission_id,
                 attempt=(last or 0) + 1,
-                outcome=_outcome(outcome),
-                score=score,
-                reason=reason,
-                commit_sha=commit_sha,
-                challenge_id=challenge_id,
-                challenge_version=challenge_version,
-                started_at=started_at,
-                finished_at=finished_at,
-                timings=dict(timings),
-                image=image,
-                image_digest=image_digest,
-                report=report_dict,
+                outcome=_outcome(record.outcome),
+                score=record.score,
+                reason=record.reason,
+                commit_sha=record.commit_sha,
+                challenge_id=record.challenge_id,
+                challenge_version=record.challenge_version,
+                started_at=record.started_at,
+                finished_at=record.finished_at,
+                timings=dict(record.timings),
+                image=record.image,
+                image_digest=record.image_digest,
+                report=record.report,
             )
-            if run_id is not None:
-                run.id = run_id
             session.add(run)
             submission.state = "done"
             submission.attempt = run.attempt

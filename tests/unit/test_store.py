@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from grader.errors import ConfigError
-from grader.store import RunNotFoundError, Store, SubmissionNotFoundError, open_store
+from grader.store import RunNotFoundError, RunRecord, Store, SubmissionNotFoundError, open_store
 from grader.store.migrate import current_revision, downgrade, upgrade
 from grader.store.tables import Base
 
@@ -43,18 +44,21 @@ def _record(
     report: dict[str, Any] = {"outcome": outcome, "score": score, "tests": [{"id": "t1"}]}
     return store.record_run(
         submission_id,
-        report,
-        outcome=outcome,
-        score=score,
-        reason="" if outcome == "graded" else "docker daemon went away",
-        commit_sha="a" * 40,
-        challenge_id="backend/todo-api",
-        challenge_version="1.0",
-        started_at=STARTED,
-        finished_at=STARTED + timedelta(seconds=42),
-        timings={"fetch": 0.1, "sandbox": 3.5},
-        image="grader-runner-base:bookworm",
-        image_digest="sha256:" + "b" * 64,
+        RunRecord(
+            run_id=uuid.uuid4().hex,
+            report=report,
+            outcome=outcome,
+            score=score,
+            reason="" if outcome == "graded" else "docker daemon went away",
+            commit_sha="a" * 40,
+            challenge_id="backend/todo-api",
+            challenge_version="1.0",
+            started_at=STARTED,
+            finished_at=STARTED + timedelta(seconds=42),
+            timings={"fetch": 0.1, "sandbox": 3.5},
+            image="grader-runner-base:bookworm",
+            image_digest="sha256:" + "b" * 64,
+        ),
     )
 
 
@@ -109,18 +113,21 @@ def test_list_runs_shows_newest_first_and_filters_by_challenge(store: Store) -> 
     other = _submission(store, challenge_id="data/etl")
     store.record_run(
         other,
-        {},
-        outcome="graded",
-        score=50.0,
-        reason="",
-        commit_sha=None,
-        challenge_id="data/etl",
-        challenge_version="2",
-        started_at=None,
-        finished_at=None,
-        timings={},
-        image="",
-        image_digest="",
+        RunRecord(
+            run_id=uuid.uuid4().hex,
+            report={},
+            outcome="graded",
+            score=50.0,
+            reason="",
+            commit_sha=None,
+            challenge_id="data/etl",
+            challenge_version="2",
+            started_at=None,
+            finished_at=None,
+            timings={},
+            image="",
+            image_digest="",
+        ),
     )
     rows = store.list_runs()
     assert [r.challenge_id for r in rows] == ["data/etl", "backend/todo-api"]
@@ -148,18 +155,21 @@ def test_timestamps_in_other_zones_are_stored_as_the_same_instant(store: Store) 
     submission = _submission(store)
     run_id = store.record_run(
         submission,
-        {},
-        outcome="graded",
-        score=1.0,
-        reason="",
-        commit_sha=None,
-        challenge_id="backend/todo-api",
-        challenge_version="1.0",
-        started_at=datetime(2025, 3, 1, 13, 0, tzinfo=paris),
-        finished_at=None,
-        timings={},
-        image="",
-        image_digest="",
+        RunRecord(
+            run_id=uuid.uuid4().hex,
+            report={},
+            outcome="graded",
+            score=1.0,
+            reason="",
+            commit_sha=None,
+            challenge_id="backend/todo-api",
+            challenge_version="1.0",
+            started_at=datetime(2025, 3, 1, 13, 0, tzinfo=paris),
+            finished_at=None,
+            timings={},
+            image="",
+            image_digest="",
+        ),
     )
     assert store.get_run(run_id).started_at == STARTED
 
