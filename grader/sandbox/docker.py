@@ -110,7 +110,7 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
     except DOCKER_FAULTS as exc:
         raise DockerUnavailableError(f"Docker failed during the run: {exc}") from exc
     finally:
-        _remove(client, container_id)
+        remove_container(client, container_id)
     return SandboxRun(
         results_json=results,
         exit_code=None if timed_out else exit_code,
@@ -246,7 +246,8 @@ def _log_tail(client: docker.DockerClient, container_id: str) -> str:
     return clean_text(raw.decode("utf-8", "replace"), MAX_LOG_CHARS)
 
 
-def _remove(client: docker.DockerClient, container_id: str) -> None:
+def remove_container(client: docker.DockerClient, container_id: str) -> None:
+    """Force-remove a grader container with its volumes; the reaper retries what fails here."""
     try:
         client.api.remove_container(container_id, v=True, force=True)
     except docker.errors.NotFound:

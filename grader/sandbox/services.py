@@ -33,6 +33,7 @@ from grader.sandbox.docker import (
     LABEL_MANAGED,
     LABEL_RUN,
     SandboxJob,
+    remove_container,
     run_sandbox,
 )
 from grader.sandbox.recipes import ENTRYPOINT, READY, RECIPES, USAGE
@@ -96,7 +97,7 @@ def running_services(
         yield Services(f"container:{started[0].container_id}", env, tuple(started))
     finally:
         for sidecar in reversed(started):
-            _remove(client, sidecar.container_id)
+            remove_container(client, sidecar.container_id)
 
 
 def usage_summary(client: docker.DockerClient, services: Services) -> str:
@@ -230,12 +231,3 @@ def _log_tail(client: docker.DockerClient, container_id: str) -> str:
     except DOCKER_FAULTS:
         return "(no log)"
     return raw.decode("utf-8", "replace").strip()[-1500:] or "(no output)"
-
-
-def _remove(client: docker.DockerClient, container_id: str) -> None:
-    try:
-        client.api.remove_container(container_id, v=True, force=True)
-    except docker.errors.NotFound:
-        pass
-    except DOCKER_FAULTS:
-        log.warning("could not remove service %s; `grader sandbox reap` will", container_id[:12])
