@@ -1,0 +1,31 @@
+"""Class G: faults a candidate could trigger to avoid being scored (issue 10), graded for real.
+
+Each one used to end a run ``not_gradable`` (or crash ``grader grade``), on every regrade:
+an infrastructure verdict a candidate could choose. Now each is the candidate's, graded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.models import Outcome, TestStatus
+from tests.redteam.conftest import Grader
+from tests.redteam.support import status
+
+pytestmark = pytest.mark.docker
+
+
+def test_files_that_break_the_hosts_parsers_are_findings_and_the_run_is_graded(
+    grade_repo: Grader,
+) -> None:
+    """G2: ``"-" * 10000 + "1"`` (MemoryError in ``ast.parse``) and a ``pyproject.toml``
+    nested 20,000 arrays deep (RecursionError in ``tomllib``)."""
+    report = grade_repo("G2")
+    assert report.outcome is Outcome.GRADED, report.reason
+    assert status(report, "add") is TestStatus.PASSED
+    bomb = [f for f in report.findings if f.path == "bomb.py"]
+    assert [f.rule for f in bomb] == ["syntax-error"]
+    assert "could not be parsed" in bomb[0].message
+    (declared,) = report.dependencies
+    assert (declared.requirement, declared.status) == ("pyproject.toml", "refused")
+    assert "RecursionError" in declared.detail
