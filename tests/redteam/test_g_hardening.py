@@ -10,7 +10,7 @@ import pytest
 
 from grader.models import Outcome, TestStatus
 from tests.redteam.conftest import Grader
-from tests.redteam.support import status
+from tests.redteam.support import message, status
 
 pytestmark = pytest.mark.docker
 
@@ -29,3 +29,18 @@ def test_files_that_break_the_hosts_parsers_are_findings_and_the_run_is_graded(
     (declared,) = report.dependencies
     assert (declared.requirement, declared.status) == ("pyproject.toml", "refused")
     assert "RecursionError" in declared.detail
+
+
+def test_candidate_text_that_inflates_the_results_is_cut_and_the_run_graded(
+    grade_repo: Grader,
+) -> None:
+    """G3: emoji take 12 bytes each in the judge's ASCII-escaped JSON. An exception message
+    of 5,000 of them, and 3,000 probe facts of 40 each (1.6 MB of results), used to exceed
+    the 1 MiB results cap: ``not_gradable`` on every regrade."""
+    report = grade_repo("G3")
+    assert report.outcome is Outcome.GRADED, report.reason
+    assert status(report, "add") is TestStatus.FAILED
+    assert status(report, "double") is TestStatus.PASSED
+    assert "\U0001f600" * 100 in message(report, "add")
+    kept = [key for key in report.facts if key.startswith("probe.")]
+    assert 100 < len(kept) < 3000
