@@ -156,7 +156,7 @@ def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
     for base in search:
         if (base / challenge_id / "challenge.toml").is_file():
             return load_challenge(base / challenge_id)
-    known = ", ".join(c.id for c in discover(search)) or "none"
+    known = ", ".join(c.id for c in survey(search).challenges) or "none"
     raise ChallengeError(f"no challenge called {challenge_id!r}", hint=f"known: {known}")
 
 
@@ -168,3 +168,40 @@ def discover(search: tuple[Path, ...]) -> list[Challenge]:
             challenge = load_challenge(toml.parent)
             found.setdefault(challenge.id, challenge)
     return sorted(found.values(), key=lambda c: c.id)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenChallenge:
+    """A challenge folder that does not load, and why."""
+
+    path: Path
+    problem: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    challenges: tuple[Challenge, ...]
+    broken: tuple[BrokenChallenge, ...]
+
+
+def survey(search: tuple[Path, ...]) -> Survey:
+    """Like :func:`discover`, but a folder that does not load is listed, not raised.
+
+    For listings (``grader challenges list``, ``grader doctor``): one broken challenge must
+    not hide the others.
+    """
+    found: dict[str, Challenge] = {}
+    broken: list[BrokenChallenge] = []
+    for base in search:
+        for toml in sorted(base.glob("*/*/challenge.toml")):
+            try:
+                challenge = load_challenge(toml.parent)
+            except ChallengeError as exc:
+                broken.append(BrokenChallenge(toml.parent, exc.message, exc.hint))
+                continue
+            except (OSError, ValueError) as exc:  # unreadable, not UTF-8
+                broken.append(BrokenChallenge(toml.parent, f"cannot read challenge.toml: {exc}"))
+                continue
+            found.setdefault(challenge.id, challenge)
+    return Survey(tuple(sorted(found.values(), key=lambda c: c.id)), tuple(broken))

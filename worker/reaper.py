@@ -92,6 +92,7 @@ class Reaper:
     def _containers(self, older_than: int) -> int:
         client = connect(self.settings.docker_host)
         try:
-            return len(reap(client, older_than_seconds=older_than))
+            live = self._store.live_runs if self._store is not None else None
+            return len(reap(client, older_than_seconds=older_than, live=live))
         finally:
             client.close()

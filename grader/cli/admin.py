@@ -11,14 +11,14 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from grader.challenge import discover
-from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out
+from grader.challenge import discover, survey
+from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out, show, verbosity
 from grader.errors import GraderError
 from grader.sandbox import connect, ensure_base_image, ensure_challenge_image
 from grader.sandbox.images import base_tag, challenge_tag, image_exists
 from grader.sandbox.reap import reap
 from grader.settings import get_settings
-from grader.store import open_store
+from grader.store import open_store, redacted_url
 
 MIN_GIT = (2, 39)
 
@@ -69,7 +69,7 @@ def _docker_checks() -> list[Check]:
                 "apt-get install debootstrap",
             )
         )
-    for challenge in discover(challenge_roots(settings)):
+    for challenge in survey(challenge_roots(settings)).challenges:
         tag = challenge_tag(challenge, settings)
         present = image_exists(client, tag)
         checks.append(
@@ -80,12 +80,12 @@ def _docker_checks() -> list[Check]:
 
 def _challenge_checks() -> list[Check]:
     settings = get_settings()
-    checks: list[Check] = []
-    try:
-        found = discover(challenge_roots(settings))
-    except GraderError as exc:
-        return [Check("challenges", False, exc.message, exc.hint)]
-    for challenge in found:
+    found = survey(challenge_roots(settings))
+    checks = [
+        Check(f"challenge folder {b.path.name}", False, b.problem, b.hint or "fix challenge.toml")
+        for b in found.broken
+    ]
+    for challenge in found.challenges:
         try:
             count = len(challenge.manifest())
         except GraderError as exc:
@@ -98,7 +98,7 @@ def _challenge_checks() -> list[Check]:
                     f"v{challenge.spec.version}, {count} hidden tests",
                 )
             )
-    return checks or [
+    return sorted(checks, key=lambda c: c.name) or [
         Check(
             "challenges",
             False,
@@ -114,10 +114,11 @@ def _store_check() -> Check:
         open_store(settings.effective_database_url).close()
     except GraderError as exc:
         return Check("database", False, exc.message, exc.hint)
-    return Check("database", True, settings.effective_database_url)
+    return Check("database", True, redacted_url(settings.effective_database_url))
 
 
 @click.command()
+@verbosity
 @guarded
 def doctor() -> None:
     """Check this machine can grade, and say how to fix what is missing."""
@@ -128,7 +129,7 @@ def doctor() -> None:
     for check in checks:
         mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
         table.add_row(mark, check.name, escape(check.detail), escape(check.fix))
-    out.print(table)
+    show(table)
     if not all(check.ok for check in checks):
         sys.exit(EXIT_ERROR)
 
@@ -161,14 +162,29 @@ def sandbox() -> None:
 
 @sandbox.command("reap")
 @click.option(
-    "--older-than", default=None, type=int, help="Seconds (default: the global wall limit + 5 min)."
+    "--older-than",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Seconds, 0 or more (default: the global wall limit + 5 min).",
 )
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@verbosity
 @guarded
-def reap_command(older_than: int | None) -> None:
-    """Remove grader containers left behind by crashed or killed workers."""
+def reap_command(older_than: int | None, dry_run: bool) -> None:
+    """Remove grader containers left behind by crashed or killed workers.
+
+    A container whose run a worker still holds a live claim on is never removed, whatever
+    its age: the database (GRADER_DATABASE_URL) is asked first.
+    """
     settings = get_settings()
     limit = older_than if older_than is not None else settings.max_wall_seconds + 300
-    reaped = reap(connect(settings.docker_host), older_than_seconds=limit)
+    with open_store(settings.effective_database_url) as store:
+        client = connect(settings.docker_host)
+        try:
+            reaped = reap(client, older_than_seconds=limit, live=store.live_runs, dry_run=dry_run)
+        finally:
+            client.close()
+    verb = "would remove" if dry_run else "removed"
     for item in reaped:
-        out.print(f"removed {item.container_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
-    out.print(f"{len(reaped)} container(s) removed")
+        out.print(f"{verb} {item.container_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
+    out.print(f"{len(reaped)} container(s) {verb}")

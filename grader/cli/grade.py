@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader.challenge import find_challenge
-from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
+from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out, show, verbosity
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest
 from grader.pipeline import grade as run_grade
@@ -49,6 +49,7 @@ OUTCOME_STYLE = {
     multiple=True,
     help="Extra folder of challenges, searched first (repeatable).",
 )
+@verbosity
 @guarded
 def grade(
     repo_url: str,
@@ -121,6 +122,6 @@ def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:
             table.add_row(
                 cat.name, f"{cat.weight:g}", f"{cat.passed}/{cat.total}", f"{cat.score:.0f}"
             )
-        out.print(table)
+        show(table)
     for kind, path in sorted(paths.items()):
         out.print(f"{kind:>5}: {path}", soft_wrap=True)  # paths must stay copyable
