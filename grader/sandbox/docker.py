@@ -7,7 +7,6 @@ tar streams through the Docker API; the worker never follows a path the sandbox 
 from __future__ import annotations
 
 import gc
-import hashlib
 import io
 import logging
 import tarfile
@@ -23,6 +22,7 @@ from docker.types import LogConfig, Ulimit
 
 from grader.errors import DockerUnavailableError, ImageError, JudgeError
 from grader.models import Limits, SandboxRun
+from grader.sandbox.uids import leased_uid
 from grader.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,6 @@ LABEL_MANAGED = "grader.managed"
 LABEL_RUN = "grader.run"
 LABEL_CREATED = "grader.created"
 RUN_NONCE_VARIABLE = "GRADER_RUN_NONCE"  # the judge's canary echoes it; candidates never see it
-CANDIDATE_UID_BASE = 61000
-CANDIDATE_UID_SPAN = 4000
 
 # Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
 DOCKER_FAULTS = (
@@ -62,17 +60,6 @@ class SandboxJob:
     network_mode: str = "none"
 
 
-def candidate_uid(run_id: str) -> int:
-    """The uid candidate code runs as in this run.
-
-    Without a user namespace, RLIMIT_NPROC counts a uid's processes across the whole host, so
-    concurrent runs get different uids (one of 4000, from the run id) and one candidate's fork
-    bomb cannot use up another run's process limit.
-    """
-    digest = hashlib.sha256(run_id.encode()).digest()
-    return CANDIDATE_UID_BASE + int.from_bytes(digest[:4], "big") % CANDIDATE_UID_SPAN
-
-
 def connect(docker_host: str = "") -> docker.DockerClient:
     """A client for the configured daemon, or a DockerUnavailableError saying how to get one."""
     client: docker.DockerClient | None = None
@@ -96,8 +83,16 @@ def connect(docker_host: str = "") -> docker.DockerClient:
 
 
 def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
-    """Create, fill, start, wait for, empty and remove one container; never leaves it behind."""
-    container_id = _create(client, job)
+    """Create, fill, start, wait for, empty and remove one container; never leaves it behind.
+
+    The candidate uid is leased for as long as the container lives (``uids.leased_uid``).
+    """
+    with leased_uid(job.run_id) as uid:
+        return _run_as(client, job, uid)
+
+
+def _run_as(client: docker.DockerClient, job: SandboxJob, uid: int) -> SandboxRun:
+    container_id = _create(client, job, uid)
     try:
         _put(client, container_id, "/judge", _tar_of(job.judge_files, dir_mode=0o700))
         _put(client, container_id, "/submission", job.submission_tar)
@@ -123,7 +118,7 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
     )
 
 
-def _create(client: docker.DockerClient, job: SandboxJob) -> str:
+def _create(client: docker.DockerClient, job: SandboxJob, uid: int) -> str:
     limits = job.limits
     host_config = client.api.create_host_config(
         network_mode=job.network_mode,
@@ -156,7 +151,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
         "GRADER_TEST_SECONDS": str(limits.test_seconds),
         "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
         "GRADER_MEMORY_MB": str(limits.memory_mb),
-        "GRADER_CANDIDATE_UID": str(candidate_uid(job.run_id)),
+        "GRADER_CANDIDATE_UID": str(uid),
         **job.env,
     }
     try:

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from grader.challenge import Challenge
+from grader.gitserve import GitServer
 from grader.models import Outcome, TestStatus
-from tests.redteam.conftest import Grader
-from tests.redteam.support import message, status
+from grader.pipeline import GradeRequest, grade
+from grader.sandbox.uids import CANDIDATE_UID_BASE, CANDIDATE_UID_SPAN, leased_uid
+from grader.settings import Settings
+from tests.redteam.conftest import Grader, Ledger
+from tests.redteam.support import message, seen, status
 
 pytestmark = pytest.mark.docker
 
@@ -44,3 +49,19 @@ def test_candidate_text_that_inflates_the_results_is_cut_and_the_run_graded(
     assert "\U0001f600" * 100 in message(report, "add")
     kept = [key for key in report.facts if key.startswith("probe.")]
     assert 100 < len(kept) < 3000
+
+
+def test_a_candidate_uid_held_by_a_live_run_is_never_handed_to_another(
+    server: GitServer, settings: Settings, challenge: Challenge, ledger: Ledger
+) -> None:
+    """G8: uids came from a hash of the run id (4,000 of them, inside systemd's dynamic-user
+    range), so two live runs could share one and kill or starve each other's processes."""
+    run_id = ledger.new_run("G8")
+    request = GradeRequest(url=server.url_for("G8"), challenge=challenge, run_id=run_id)
+    with leased_uid(run_id) as held:  # another live run holds this run's preferred uid
+        report = grade(request, settings)
+    assert report.outcome is Outcome.GRADED, report.reason
+    probe = seen(report)
+    assert probe["uid"] == probe["euid"] != held
+    assert CANDIDATE_UID_BASE <= probe["uid"] < CANDIDATE_UID_BASE + CANDIDATE_UID_SPAN
+    assert not 61184 <= probe["uid"] <= 65519  # systemd's dynamic users
