@@ -42,4 +42,3 @@ def test_every_test_the_table_names_exists() -> None:
             assert f"def {function}(" in source, (attack, path, function)
             if param:
                 assert f'"{param}"' in source, (attack, function, param)
-
