@@ -90,6 +90,7 @@ class FetchedRepo:
     skipped: tuple[str, ...] = ()  # symlinks and other non-regular entries left out, with why
     commit_message: str = ""
     committed_at: datetime | None = None
+    facts: dict[str, str] = field(default_factory=dict)  # e.g. commits after a deadline
 
 
 @dataclass(frozen=True, slots=True)

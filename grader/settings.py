@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from grader.errors import ConfigError
@@ -29,6 +29,16 @@ def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "grader"
 
 
+class GitCredential(BaseModel):
+    """A read-only token for one git host (``GRADER_GIT_CREDENTIALS``, JSON keyed by host)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr = Field(min_length=1)
+    username: str = ""  # default: what the forge expects beside a token
+    account: str = ""  # whom candidates grant read access to, e.g. "@acme-grader"
+
+
 class Settings(BaseSettings):
     """The grader's configuration. Field names map to ``GRADER_<NAME>`` variables."""
 
@@ -43,6 +53,8 @@ class Settings(BaseSettings):
     clone_timeout_seconds: int = Field(default=120, ge=5, le=3600)
     max_repo_mb: int = Field(default=100, ge=1, le=10_000)
     max_repo_files: int = Field(default=5_000, ge=10, le=1_000_000)
+    git_credentials: dict[str, GitCredential] = Field(default_factory=dict)  # host -> token
+    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # for deadlines
 
     # Sandbox
     docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)

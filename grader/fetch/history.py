@@ -1,0 +1,95 @@
+"""Which commit a deadline picks, and what the history shows about it.
+
+With a deadline, fetch takes a bounded stretch of first-parent history (``max_history_commits``
+deep, inside the repository size cap) and grades the last commit committed before the
+deadline. Commits after it are counted and named, never graded. Committer dates that go
+backwards along the history are reported as a possible rewrite (rebase, amend, force-push):
+said as seen, without accusing anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from grader.errors import RejectedError
+from grader.fetch.gitcmd import GitRunner
+
+logger = logging.getLogger(__name__)
+
+DEADLINE_FACT = "deadline"
+REWRITE_FACT = "history rewritten"
+_NO_COMMIT_HINT = (
+    "the repository has no commit from before the deadline on this branch; check the "
+    "deadline and the branch, or submit a branch that holds the work done in time"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    committed_at: datetime
+
+
+def before(runner: GitRunner, tip: str, deadline: datetime) -> tuple[str, dict[str, str]]:
+    """The last first-parent ancestor of ``tip`` committed before ``deadline``, and facts."""
+    commits = parse_rev_list(runner.run("rev-list", "--first-parent", "--timestamp", tip))
+    return choose(commits, deadline)
+
+
+def parse_rev_list(raw: bytes) -> list[Commit]:
+    """``git rev-list --timestamp`` output, newest first."""
+    commits = []
+    for line in raw.decode("ascii", "replace").splitlines():
+        stamp, _, sha = line.partition(" ")
+        if stamp.isdigit() and len(sha) == 40:
+            commits.append(Commit(sha, datetime.fromtimestamp(int(stamp), UTC)))
+    return commits
+
+
+def choose(commits: list[Commit], deadline: datetime) -> tuple[str, dict[str, str]]:
+    """Pick from ``commits`` (newest first) the first one committed before ``deadline``."""
+    due = deadline.astimezone(UTC)
+    for index, commit in enumerate(commits):
+        if commit.committed_at < due:
+            facts = {DEADLINE_FACT: _deadline_text(commit, commits[:index], due)}
+            rewrite = rewritten(commits)
+            if rewrite:
+                facts[REWRITE_FACT] = rewrite
+            return commit.sha, facts
+    shown = due.isoformat(timespec="minutes")
+    msg = f"no commit in the last {len(commits):,} of this branch was committed before {shown}"
+    raise RejectedError(msg, hint=_NO_COMMIT_HINT)
+
+
+def rewritten(commits: list[Commit]) -> str:
+    """Where committer dates go backwards (a child committed before its parent), in words."""
+    for child, parent in zip(commits, commits[1:], strict=False):
+        if child.committed_at < parent.committed_at:
+            return (
+                f"commit {child.sha[:12]} was committed at {_when(child)}, before its parent "
+                f"{parent.sha[:12]} ({_when(parent)}): the history was rewritten after those "
+                "commits were made (a rebase, amend or force-push), so commit dates may not "
+                "show when the work was done"
+            )
+    return ""
+
+
+def _deadline_text(chosen: Commit, later: list[Commit], due: datetime) -> str:
+    text = f"graded commit {chosen.sha[:12]} ({_when(chosen)}), the last one before {_iso(due)}"
+    if not later:
+        return text + "; no commit after the deadline"
+    newest = max(later, key=lambda c: c.committed_at)
+    return (
+        f"{text}; {len(later)} later commit{'s' if len(later) != 1 else ''} exist "
+        f"(newest {newest.sha[:12]}, {_when(newest)}) and were not graded"
+    )
+
+
+def _when(commit: Commit) -> str:
+    return _iso(commit.committed_at)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
