@@ -97,6 +97,11 @@ class Settings(BaseSettings):
                 raise ValueError(msg)
         return value
 
+    @field_validator("git_credentials")
+    @classmethod
+    def _lowercase_hosts(cls, value: dict[str, GitCredential]) -> dict[str, GitCredential]:
+        return {host.strip().lower(): credential for host, credential in value.items()}
+
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'grader.db'}"
@@ -112,6 +117,11 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.home / "reports"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Handed-in bundles and zips, by SHA-256 (shared by intake and workers)."""
+        return self.home / "uploads"
 
 
 @functools.cache

@@ -8,7 +8,6 @@ error or a report; git asks for it only after the host answered 401 for this one
 
 from __future__ import annotations
 
-import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +57,7 @@ def helper_config(credential: Credential, workdir: Path) -> list[str]:
     helper = workdir / "credential-helper"
     quoted = shlex.quote(str(store))
     helper.write_text(f'#!/bin/sh\ntest "$1" = get && exec cat {quoted}\nexit 0\n')
-    os.chmod(helper, 0o700)
+    helper.chmod(0o700)
     return ["-c", f"credential.helper={helper}"]
 
 

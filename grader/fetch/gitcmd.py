@@ -162,7 +162,7 @@ class GitRunner:
         command = [*self._prefix, *([f"--git-dir={self.git_dir}"] if in_repo else []), *args]
         errors = self.workdir / "stderr.txt"
         with errors.open("wb") as stderr:
-            process = subprocess.Popen(  # noqa: S603 - argv list, hardened environment
+            process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr
             )
         timer = threading.Timer(timeout, process.kill)

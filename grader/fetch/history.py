@@ -9,6 +9,7 @@ said as seen, without accusing anyone.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,7 +66,7 @@ def choose(commits: list[Commit], deadline: datetime) -> tuple[str, dict[str, st
 
 def rewritten(commits: list[Commit]) -> str:
     """Where committer dates go backwards (a child committed before its parent), in words."""
-    for child, parent in zip(commits, commits[1:], strict=False):
+    for child, parent in itertools.pairwise(commits):
         if child.committed_at < parent.committed_at:
             return (
                 f"commit {child.sha[:12]} was committed at {_when(child)}, before its parent "

@@ -131,7 +131,9 @@ def _check_scheme(url: str, hint: str) -> None:
         if scp and "." in scp.group(1):
             https = f"https://{scp.group(1).lower()}/{scp.group(2).removesuffix('/')}"
             raise _refuse(url, f"ssh is not supported; use {_show(https)}", hint)
-        raise _refuse(url, _typo(url) or "it is not an http(s) URL (local paths are not allowed)", hint)
+        raise _refuse(
+            url, _typo(url) or "it is not an http(s) URL (local paths are not allowed)", hint
+        )
     scheme = url.split("://", 1)[0].lower()
     reasons = {
         "file": "local files are not allowed",
