@@ -90,6 +90,8 @@ def snapshot(
     facts: dict[str, str] | None = None,
 ) -> FetchedRepo:
     """The tree of commit ``sha`` in ``runner``'s repository, size-capped, as a normalised tar."""
+    size = runner.run("cat-file", "-s", sha).decode("ascii", "replace").strip()
+    tree.check_commit(int(size) if size.isdigit() else 0, max_mb=settings.max_repo_mb)
     message, committed_at = tree.parse_commit(runner.run("cat-file", "commit", sha))
     with runner.popen("ls-tree", "-r", "-l", "-z", "--full-tree", sha) as listing:
         entries = tree.check_caps(

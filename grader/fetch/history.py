@@ -33,6 +33,19 @@ class Commit:
     committed_at: datetime
 
 
+def parse_deadline(text: str) -> datetime:
+    """An ISO 8601 moment with a time zone (``2026-03-01T18:00:00+01:00`` or ``...Z``)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"{text[:60]!r} is not a date and time; write e.g. 2026-03-01T18:00:00+00:00"
+        raise ValueError(msg) from None
+    if moment.tzinfo is None:
+        msg = f"{text[:60]!r} has no time zone; add one, e.g. {text.strip()[:30]}+00:00 or Z"
+        raise ValueError(msg)
+    return moment
+
+
 def before(runner: GitRunner, tip: str, deadline: datetime) -> tuple[str, dict[str, str]]:
     """The last first-parent ancestor of ``tip`` committed before ``deadline``, and facts."""
     commits = parse_rev_list(runner.run("rev-list", "--first-parent", "--timestamp", tip))

@@ -78,6 +78,15 @@ def check_caps(entries: Iterable[TreeEntry], *, max_mb: int, max_files: int) -> 
     return listed
 
 
+def check_commit(size: int, *, max_mb: int) -> None:
+    """Refuse a commit object (its message, mostly) larger than the repository cap."""
+    if size > max_mb * _MB:
+        msg = (
+            f"the commit is {size / _MB:,.1f} MB (its message, mostly); the limit is {max_mb:,} MB"
+        )
+        raise RepoTooLargeError(msg, hint="write a short commit message and push again")
+
+
 def check_objects(size: int, *, max_mb: int) -> None:
     """Refuse a download whose git objects pass the size cap (checked while it runs)."""
     if size > max_mb * _MB + _PACK_SLACK:
