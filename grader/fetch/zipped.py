@@ -105,7 +105,7 @@ def _mode(info: zipfile.ZipInfo) -> str:
     unix = info.external_attr >> 16
     if stat.S_ISLNK(unix):
         return "120000"
-    if unix and not stat.S_ISREG(unix):
+    if stat.S_IFMT(unix) not in {0, stat.S_IFREG}:  # 0: made on a system without file types
         return "170000"  # a device, fifo or socket: left out as "not a regular file"
     return "100755" if unix & 0o111 else "100644"
 
