@@ -22,7 +22,7 @@ from grader.gitserve import GitServer, make_bare_repo
 from grader.settings import GitCredential, Settings
 from tests.integration.test_fetch import tar_members, tar_text, write_tree
 
-TOKEN = "ghp_S3cretTokenThatMustNeverShow0123456789"  # noqa: S105 - a test secret
+TOKEN = "ghp_S3cretTokenThatMustNeverShow0123456789"
 JAN = {1: "2024-01-01T10:00:00+00:00", 2: "2024-01-02T10:00:00+00:00"}
 JAN.update({3: "2024-01-03T10:00:00+00:00"})
 
@@ -88,7 +88,9 @@ def history(bare: Path, work: Path, dated: dict[int, str]) -> dict[int, str]:
         tree = run("write-tree")
         shas[number] = run("commit-tree", tree, *parent, "-m", f"version {number}")
         parent = ["-p", shas[number]]
-    subprocess.run(["git", f"--git-dir={bare}", "update-ref", "refs/heads/main", shas[number]])
+    subprocess.run(
+        ["git", f"--git-dir={bare}", "update-ref", "refs/heads/main", shas[number]], check=True
+    )
     return shas
 
 

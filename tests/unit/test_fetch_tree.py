@@ -6,8 +6,8 @@ import io
 import itertools
 import tarfile
 from collections.abc import Iterator
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
