@@ -22,6 +22,7 @@ from rich.table import Table
 from grader.cli._common import err, guarded, out
 from grader.cli._source import deadline_option, refuse, source_of
 from grader.errors import RejectedError
+from grader.fetch import is_upload
 from grader.queue import CeleryPublisher, parse_queues, regrade, submit
 from grader.settings import Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
@@ -60,7 +61,14 @@ def submit_command(
         try:
             source = source_of(repo_url, settings)
             done = submit(
-                source, challenge_id, settings, store, publisher, ref=ref, deadline=deadline
+                source,
+                challenge_id,
+                settings,
+                store,
+                publisher,
+                ref=ref,
+                deadline=deadline,
+                uploaded=is_upload(source),  # source_of makes upload names only from files
             )
         except RejectedError as exc:
             refuse(exc, as_json=as_json)

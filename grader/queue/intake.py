@@ -40,15 +40,17 @@ def submit(
     ref: str | None = None,
     roots: tuple[Path, ...] | None = None,
     deadline: datetime | None = None,
+    uploaded: bool = False,
 ) -> Submitted:
     """Check the URL, pin the commit ``ref`` points to now, record and enqueue.
 
-    ``url`` may also be the ``upload:`` name of a stored bundle or zip (see
-    :func:`grader.fetch.store_upload`). With a ``deadline``, the worker grades the last commit
+    With ``uploaded``, ``url`` is the ``upload:`` name :func:`grader.fetch.store_upload` gave a
+    handed-in bundle or zip (a typed ``upload:`` name is refused like any non-URL). With a
+    ``deadline``, the worker grades the last commit
     before it. Raises :class:`grader.errors.RejectedError` for a URL or repository that can
     never be graded, and :class:`grader.errors.ChallengeError` for an unknown challenge."""
     challenge = find_challenge(challenge_id, roots or (settings.challenges_dir,))
-    checked, commit = (url, "") if is_upload(url) else _pin(url, ref, settings)
+    checked, commit = (url, "") if uploaded and is_upload(url) else _pin(url, ref, settings)
     queue = queue_for(challenge)
     submission_id = store.enqueue(
         checked,

@@ -141,6 +141,7 @@ async def create_archive_submission(
             services.publisher,
             ref=ref,
             deadline=deadline,
+            uploaded=True,
         )
     except (RejectedError, ChallengeError) as exc:
         raise _http(status.HTTP_422_UNPROCESSABLE_CONTENT, exc) from exc

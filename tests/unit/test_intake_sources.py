@@ -86,6 +86,15 @@ def test_a_body_that_is_no_repository_or_too_large_is_refused_and_nothing_record
         assert store.state_counts() == {}
 
 
+def test_a_typed_upload_name_is_refused_like_any_other_non_url() -> None:
+    answer = post(
+        "/submissions",
+        json={"repo_url": "upload:" + "a" * 64 + ".zip", "challenge": "fixture/functions"},
+    )
+    assert answer.status_code == 422
+    assert "not an http(s) URL" in answer.json()["detail"]["message"]
+
+
 def test_a_deadline_without_a_time_zone_is_a_422() -> None:
     answer = post(
         "/submissions",
