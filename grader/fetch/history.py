@@ -41,7 +41,7 @@ def parse_deadline(text: str) -> datetime:
         msg = f"{text[:60]!r} is not a date and time; write e.g. 2026-03-01T18:00:00+00:00"
         raise ValueError(msg) from None
     if moment.tzinfo is None:
-        msg = f"{text[:60]!r} has no time zone; add one, e.g. {text.strip()[:30]}+00:00 or Z"
+        msg = f"{text[:60]!r} has no time zone; write e.g. 2026-03-01T18:00:00+00:00 (Z for UTC)"
         raise ValueError(msg)
     return moment
 
