@@ -4,6 +4,7 @@ deadlines. Through the real pipeline: real git over loopback, real Docker."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import subprocess
 import zipfile
@@ -17,10 +18,10 @@ from pydantic import SecretStr
 from grader.cli import main
 from grader.fetch import store_upload
 from grader.fetch.history import DEADLINE_FACT
-from grader.gitserve import GitServer
+from grader.gitserve import GitServer, make_bare_repo
 from grader.models import Outcome
 from grader.record import record
-from grader.settings import GitCredential, Settings
+from grader.settings import PROJECT_ROOT, GitCredential, Settings, get_settings
 from grader.store import open_store
 from tests.redteam.conftest import Grader
 from tests.redteam.support import HONEST
@@ -109,6 +110,33 @@ def test_a_private_repository_token_reaches_git_and_nothing_else(
     assert not any(TOKEN.encode() in data for data in stored)  # database and reports
     printed = caplog.text + "".join(capfd.readouterr()) + repr(report) + str(allowed)
     assert TOKEN not in printed
+
+
+def test_the_cli_takes_the_token_from_the_environment_and_prints_it_nowhere(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    good = PROJECT_ROOT / "tests/fixtures/challenges/fixture/functions/submissions/good"
+    make_bare_repo(good, tmp_path / "git", "good")
+    home = tmp_path / "home"
+    with GitServer(tmp_path / "git", auth={"good": ("x-access-token", TOKEN)}) as private:
+        host = private.base_url.removeprefix("http://")
+        env = {
+            "GRADER_HOME": str(home),
+            "GRADER_REPO_ALLOWLIST": private.base_url + "/",
+            "GRADER_ALLOW_DEPENDENCY_DOWNLOAD": "false",
+            "GRADER_GIT_CREDENTIALS": json.dumps(
+                {host: {"token": TOKEN, "username": "x-access-token"}}
+            ),
+        }
+        args = ["grade", private.url_for("good"), "-c", "fixture/functions"]
+        args += ["--challenges-dir", str(PROJECT_ROOT / "tests/fixtures/challenges"), "--json"]
+        result = CliRunner().invoke(main, args, env=env)
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outcome"] == "graded"
+    assert TOKEN not in result.output + "".join(capfd.readouterr())
+    stored = [path.read_bytes() for path in home.rglob("*") if path.is_file()]
+    assert len(stored) > 3 and not any(TOKEN.encode() in data for data in stored)
 
 
 def _zip(members: dict[str, bytes], links: dict[str, str]) -> bytes:
