@@ -96,7 +96,7 @@ def _deadline_text(chosen: Commit, later: list[Commit], due: datetime) -> str:
         return text + "; no commit after the deadline"
     newest = max(later, key=lambda c: c.committed_at)
     return (
-        f"{text}; {len(later)} later commit{'s' if len(later) != 1 else ''} exist "
+        f"{text}; {len(later)} later commit{' exists' if len(later) == 1 else 's exist'} "
         f"(newest {newest.sha[:12]}, {_when(newest)}) and were not graded"
     )
 

@@ -228,7 +228,7 @@ def test_a_deadline_grades_the_last_commit_before_it_and_says_later_ones_exist(
     repo = fetch(server.url_for("dated"), None, settings, deadline=when("2024-01-02T12:00Z"))
     assert repo.commit == shas[2]
     assert tar_text(repo.tree_tar, "solution.py") == "VERSION = 2\n"
-    assert "1 later commit exist" in repo.facts[DEADLINE_FACT]
+    assert "1 later commit exists" in repo.facts[DEADLINE_FACT]
     assert shas[3][:12] in repo.facts[DEADLINE_FACT]
     assert REWRITE_FACT not in repo.facts
     on_time = fetch(server.url_for("dated"), None, settings, deadline=when("2025-01-01T00:00Z"))

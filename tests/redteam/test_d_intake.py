@@ -186,6 +186,6 @@ def test_handed_in_zips_and_bundles_are_graded_and_hostile_ones_refused(
 def test_a_deadline_grades_the_work_handed_in_on_time(grade_repo: Grader) -> None:
     report = grade_repo("D24-late", deadline=datetime(2024, 3, 2, tzinfo=UTC))
     assert report.outcome is Outcome.GRADED and report.score == 100, report.reason
-    assert "1 later commit exist" in report.facts[DEADLINE_FACT]
+    assert "1 later commit exists" in report.facts[DEADLINE_FACT]
     late = grade_repo("D24-late")
     assert late.score is not None and late.score < 100

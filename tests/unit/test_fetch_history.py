@@ -22,7 +22,7 @@ def test_the_last_commit_before_the_deadline_is_chosen_and_later_ones_are_counte
     sha, facts = choose(commits(3, 2, 0), START + 2.5 * DAY)
     assert sha == "1" * 40
     assert facts["deadline"].startswith("graded commit 111111111111 (2024-03-03 12:00 UTC)")
-    assert "1 later commit exist (newest 000000000000, 2024-03-04 12:00 UTC)" in facts["deadline"]
+    assert "1 later commit exists (newest 000000000000, 2024-03-04 12:00 UTC)" in facts["deadline"]
 
 
 def test_a_deadline_in_another_time_zone_is_compared_as_a_moment() -> None:
