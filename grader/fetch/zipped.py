@@ -10,8 +10,10 @@ Caps apply to the bytes really read, never to the sizes the archive claims.
 from __future__ import annotations
 
 import hashlib
+import lzma
 import stat
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +24,17 @@ from grader.models import FetchedRepo
 from grader.settings import Settings
 
 _MB = 1024 * 1024
+# What reading one member raises for bad bytes: corrupt streams (zlib, lzma; bz2 raises
+# OSError), encryption (RuntimeError), unknown methods, truncation, CRC mismatches.
+_UNREADABLE = (
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    zipfile.BadZipFile,
+)
 _ZIP_HINT = "zip the repository folder itself (for example `git archive --format=zip HEAD`)"
 _SIZE_HINT = "leave build output, data sets and virtual environments out of the zip"
 
@@ -32,12 +45,11 @@ def read_zip(path: Path, source: str, settings: Settings) -> FetchedRepo:
         with zipfile.ZipFile(path) as archive:
             members = _members(archive, settings)
             entries, blobs = _read(archive, members, settings)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (*_UNREADABLE, zipfile.LargeZipFile, ValueError) as exc:  # ValueError: bad names
         msg = f"the zip cannot be read: {neutralise(str(exc), limit=200)}"
         raise RejectedError(msg, hint=_ZIP_HINT) from exc
     kept, skipped = tree.select(entries)
-    stamp = max((info.date_time for info in members), default=(1980, 1, 1, 0, 0, 0))
-    tar = tree.build_tar(kept, blobs, mtime=int(datetime(*stamp, tzinfo=UTC).timestamp()))
+    tar = tree.build_tar(kept, blobs, mtime=_newest(members))
     return FetchedRepo(
         url=source,
         ref=None,
@@ -66,6 +78,8 @@ def _members(archive: zipfile.ZipFile, settings: Settings) -> list[zipfile.ZipIn
 
 
 def _check_name(name: str) -> None:
+    if not name:
+        raise RejectedError("the zip holds a member without a name", hint=_ZIP_HINT)
     parts = name.split("/")
     if name.startswith("/") or "\\" in name or ".." in parts or ":" in parts[0]:
         shown = neutralise(name, limit=120)
@@ -93,8 +107,13 @@ def _read(
 
 def _bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
     """The member's bytes, never more than what is left of the size cap (bombs stop here)."""
-    with archive.open(info) as member:
-        data = member.read(budget + 1)
+    try:
+        with archive.open(info) as member:
+            data = member.read(budget + 1)
+    except _UNREADABLE as exc:  # corrupt, encrypted or exotic: the archive's, not ours
+        shown = neutralise(info.filename, limit=120)
+        msg = f"the zip's member {shown!r} cannot be read: {neutralise(str(exc), limit=200)}"
+        raise RejectedError(msg, hint=_ZIP_HINT) from exc
     if len(data) > budget:
         msg = "the zip's files unpack to more than the repository size limit"
         raise RepoTooLargeError(msg, hint=_SIZE_HINT)
@@ -108,6 +127,18 @@ def _mode(info: zipfile.ZipInfo) -> str:
     if stat.S_IFMT(unix) not in {0, stat.S_IFREG}:  # 0: made on a system without file types
         return "170000"  # a device, fifo or socket: left out as "not a regular file"
     return "100755" if unix & 0o111 else "100644"
+
+
+def _newest(members: list[zipfile.ZipInfo]) -> int:
+    """The newest valid member time, as a Unix time (zip stamps are unchecked bytes)."""
+    newest = 0
+    for info in members:
+        try:
+            stamp = datetime(*info.date_time, tzinfo=UTC)
+        except ValueError:
+            continue
+        newest = max(newest, int(stamp.timestamp()))
+    return newest
 
 
 def _common_root(names: list[str]) -> str:
