@@ -107,7 +107,8 @@ def _read(
     runner.run("index-pack", f"--strict={_FSCK_LENIENT}", cap, "--stdin", stdin=pack)
     pack.unlink()
     tip = _commit(runner, _pick(header.refs, ref))
-    chosen, facts = (tip, {}) if deadline is None else history.before(runner, tip, deadline)
+    limit = settings.max_history_commits
+    chosen, facts = history.before(runner, tip, deadline, limit=limit)
     return snapshot(runner, ref, chosen, settings, facts=facts)
 
 

@@ -77,7 +77,8 @@ def fetch(
         depth = settings.max_history_commits if deadline else 1
         fetch_args = ("fetch", "--quiet", f"--depth={depth}", "--no-tags", "--", clean, sha)
         runner.watch(*fetch_args, check=lambda: _check_objects(runner, settings))
-        chosen, facts = (sha, {}) if deadline is None else history.before(runner, sha, deadline)
+        limit = settings.max_history_commits
+        chosen, facts = history.before(runner, sha, deadline, limit=limit)
         return snapshot(runner, ref, chosen, settings, facts=facts)
 
 

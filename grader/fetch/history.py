@@ -46,10 +46,15 @@ def parse_deadline(text: str) -> datetime:
     return moment
 
 
-def before(runner: GitRunner, tip: str, deadline: datetime) -> tuple[str, dict[str, str]]:
-    """The last first-parent ancestor of ``tip`` committed before ``deadline``, and facts."""
-    commits = parse_rev_list(runner.run("rev-list", "--first-parent", "--timestamp", tip))
-    return choose(commits, deadline)
+def before(
+    runner: GitRunner, tip: str, deadline: datetime | None, *, limit: int
+) -> tuple[str, dict[str, str]]:
+    """The last of ``limit`` first-parent ancestors of ``tip`` committed before ``deadline``
+    (``tip`` itself when there is no deadline), and what the history shows."""
+    if deadline is None:
+        return tip, {}
+    listing = runner.run("rev-list", "--first-parent", "--timestamp", f"--max-count={limit}", tip)
+    return choose(parse_rev_list(listing), deadline)
 
 
 def parse_rev_list(raw: bytes) -> list[Commit]:
