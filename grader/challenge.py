@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from grader.errors import ChallengeError
-from grader.models import ChallengeRef, Limits
+from grader.models import DEFAULT_QUEUE, SPECIALTIES, ChallengeRef, Limits
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
@@ -91,6 +91,12 @@ class Challenge:
     @property
     def ref(self) -> ChallengeRef:
         return ChallengeRef(id=self.spec.id, version=self.spec.version, title=self.spec.title)
+
+    @property
+    def queue(self) -> str:
+        """The worker queue its submissions go to: its specialty's, or ``default``."""
+        specialty = self.spec.specialty
+        return specialty if specialty in SPECIALTIES else DEFAULT_QUEUE
 
     @property
     def tests_dir(self) -> Path:

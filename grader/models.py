@@ -12,6 +12,7 @@ from datetime import datetime
 
 # The Python roles hiring teams hire for; each gets its own worker queue (challenge.toml).
 SPECIALTIES = ("backend", "ml", "data", "devops")
+DEFAULT_QUEUE = "default"  # for every other challenge
 
 
 class Outcome(enum.StrEnum):
