@@ -23,7 +23,7 @@ from typing import Protocol
 from sqlalchemy.exc import SQLAlchemyError
 
 from grader.fetch import redact
-from grader.models import GradeReport, Outcome, Phase
+from grader.models import Comparison, GradeReport, Outcome, Phase
 from grader.pipeline import GradeRequest, Observer, grade
 from grader.report import render, to_json_dict
 from grader.sandbox import Sandbox
@@ -130,11 +130,10 @@ def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
     below = sum(1 for other in others if other < report.score)
     ties = sum(1 for other in others if other == report.score)
     percentile = int(100 * (below + 0.5 * ties) / len(others) + 0.5)  # half up
-    text = (
-        f"scored above {below} of {len(others)} earlier graded runs of this challenge "
-        f"(percentile {percentile}); median {statistics.median(others):.1f}"
+    median = float(statistics.median(others))
+    return dataclasses.replace(
+        report, comparison=Comparison(len(others), below, percentile, median)
     )
-    return dataclasses.replace(report, facts={**report.facts, "compared with others": text})
 
 
 def run_record(report: GradeReport) -> RunRecord:
