@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from grader.errors import ConfigError
-from grader.models import SPECIALTIES
+from grader.models import DEFAULT_QUEUE, SPECIALTIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # Queue and workers (docs/operations.md)
     broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server
     worker_concurrency: int = Field(default=2, ge=1, le=256)
-    worker_queues: str = ",".join((*SPECIALTIES, "default"))
+    worker_queues: str = ",".join((*SPECIALTIES, DEFAULT_QUEUE))
     worker_max_tasks_per_child: int = Field(default=50, ge=1)
     max_retries: int = Field(default=3, ge=0, le=20)  # infrastructure faults only
     retry_backoff_seconds: float = Field(default=15.0, ge=0)

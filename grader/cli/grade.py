@@ -17,8 +17,7 @@ from grader.cli._source import deadline_option, refuse, source_of
 from grader.errors import RejectedError
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest
-from grader.pipeline import grade as run_grade
-from grader.record import record
+from grader.record import Finished, grade_here
 from grader.report import to_json_dict
 from grader.settings import Settings, get_settings
 
@@ -86,8 +85,12 @@ def grade(
     except RejectedError as exc:
         refuse(exc, as_json=as_json)
     request = GradeRequest(url=source, challenge=challenge, ref=ref, deadline=deadline)
-    report = run_grade(request, settings) if as_json else _with_progress(request, settings)
-    paths = record(report, settings, out)
+    report, finished = (
+        grade_here(request, settings, out_dir=out)
+        if as_json
+        else _with_progress(request, settings, out)
+    )
+    paths = finished.paths
     if as_json:
         reports = {kind: str(path) for kind, path in paths.items()}
         click.echo(json.dumps({**to_json_dict(report), "reports": reports}))
@@ -110,14 +113,16 @@ class _PhaseProgress:
         err.print(f"  [green]✓[/] {phase.value:<8} {seconds:6.2f}s")
 
 
-def _with_progress(request: GradeRequest, settings: Settings) -> GradeReport:
+def _with_progress(
+    request: GradeRequest, settings: Settings, out_dir: Path | None
+) -> tuple[GradeReport, Finished]:
     challenge = request.challenge
     err.print(
         f"Grading {escape(request.url)} against [bold]{challenge.id}[/] v{challenge.spec.version}"
     )
     progress = _PhaseProgress(challenge.id)
     with progress.status:
-        return run_grade(request, settings, observer=progress)
+        return grade_here(request, settings, observer=progress, out_dir=out_dir)
 
 
 def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:

@@ -107,9 +107,8 @@ def _read(
     runner.run("index-pack", f"--strict={_FSCK_LENIENT}", cap, "--stdin", stdin=pack)
     pack.unlink()
     tip = _commit(runner, _pick(header.refs, ref))
-    limit = settings.max_history_commits
-    chosen, facts = history.before(runner, tip, deadline, limit=limit)
-    return snapshot(runner, ref, chosen, settings, facts=facts)
+    chosen = history.before(runner, tip, deadline, limit=settings.max_history_commits)
+    return snapshot(runner, ref, chosen, settings)
 
 
 def _pick(refs: dict[str, str], ref: str | None) -> str:

@@ -77,20 +77,15 @@ def fetch(
         depth = settings.max_history_commits if deadline else 1
         fetch_args = ("fetch", "--quiet", f"--depth={depth}", "--no-tags", "--", clean, sha)
         runner.watch(*fetch_args, check=lambda: _check_objects(runner, settings))
-        limit = settings.max_history_commits
-        chosen, facts = history.before(runner, sha, deadline, limit=limit)
-        return snapshot(runner, ref, chosen, settings, facts=facts)
+        chosen = history.before(runner, sha, deadline, limit=settings.max_history_commits)
+        return snapshot(runner, ref, chosen, settings)
 
 
 def snapshot(
-    runner: GitRunner,
-    ref: str | None,
-    sha: str,
-    settings: Settings,
-    *,
-    facts: dict[str, str] | None = None,
+    runner: GitRunner, ref: str | None, chosen: history.Chosen, settings: Settings
 ) -> FetchedRepo:
-    """The tree of commit ``sha`` in ``runner``'s repository, size-capped, as a normalised tar."""
+    """The tree of the chosen commit in ``runner``'s repository, size-capped, as a tar."""
+    sha = chosen.sha
     size = runner.run("cat-file", "-s", sha).decode("ascii", "replace").strip()
     tree.check_commit(int(size) if size.isdigit() else 0, max_mb=settings.max_repo_mb)
     message, committed_at = tree.parse_commit(runner.run("cat-file", "commit", sha))
@@ -121,7 +116,8 @@ def snapshot(
         skipped=tuple(skipped),
         commit_message=message,
         committed_at=committed_at,
-        facts=facts or {},
+        deadline=chosen.deadline,
+        rewritten=chosen.rewritten,
     )
 
 

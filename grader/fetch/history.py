@@ -19,8 +19,6 @@ from grader.fetch.gitcmd import GitRunner
 
 logger = logging.getLogger(__name__)
 
-DEADLINE_FACT = "deadline"
-REWRITE_FACT = "history rewritten"
 _NO_COMMIT_HINT = (
     "the repository has no commit from before the deadline on this branch; check the "
     "deadline and the branch, or submit a branch that holds the work done in time"
@@ -31,6 +29,15 @@ _NO_COMMIT_HINT = (
 class Commit:
     sha: str
     committed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The commit to grade, and what the history says about it (empty without a deadline)."""
+
+    sha: str
+    deadline: str = ""
+    rewritten: str = ""
 
 
 def parse_deadline(text: str) -> datetime:
@@ -46,13 +53,11 @@ def parse_deadline(text: str) -> datetime:
     return moment
 
 
-def before(
-    runner: GitRunner, tip: str, deadline: datetime | None, *, limit: int
-) -> tuple[str, dict[str, str]]:
+def before(runner: GitRunner, tip: str, deadline: datetime | None, *, limit: int) -> Chosen:
     """The last of ``limit`` first-parent ancestors of ``tip`` committed before ``deadline``
     (``tip`` itself when there is no deadline), and what the history shows."""
     if deadline is None:
-        return tip, {}
+        return Chosen(tip)
     listing = runner.run("rev-list", "--first-parent", "--timestamp", f"--max-count={limit}", tip)
     return choose(parse_rev_list(listing), deadline)
 
@@ -67,16 +72,13 @@ def parse_rev_list(raw: bytes) -> list[Commit]:
     return commits
 
 
-def choose(commits: list[Commit], deadline: datetime) -> tuple[str, dict[str, str]]:
+def choose(commits: list[Commit], deadline: datetime) -> Chosen:
     """Pick from ``commits`` (newest first) the first one committed before ``deadline``."""
     due = deadline.astimezone(UTC)
     for index, commit in enumerate(commits):
         if commit.committed_at < due:
-            facts = {DEADLINE_FACT: _deadline_text(commit, commits[:index], due)}
-            rewrite = rewritten(commits)
-            if rewrite:
-                facts[REWRITE_FACT] = rewrite
-            return commit.sha, facts
+            said = _deadline_text(commit, commits[:index], due)
+            return Chosen(commit.sha, deadline=said, rewritten=rewritten(commits))
     shown = due.isoformat(timespec="minutes")
     msg = f"no commit in the last {len(commits):,} of this branch was committed before {shown}"
     raise RejectedError(msg, hint=_NO_COMMIT_HINT)

@@ -59,7 +59,6 @@ def read_zip(path: Path, source: str, settings: Settings) -> FetchedRepo:
         skipped=tuple(skipped),
         commit_message="",
         committed_at=None,
-        facts={"handed in as": "a zip archive (no git history)"},
     )
 
 

@@ -17,7 +17,6 @@ from pydantic import SecretStr
 
 from grader.errors import RejectedError, RepoNotFoundError, RepoTooLargeError
 from grader.fetch import fetch, obtain, resolve, store_upload
-from grader.fetch.history import DEADLINE_FACT, REWRITE_FACT
 from grader.gitserve import GitServer, make_bare_repo
 from grader.settings import GitCredential, Settings
 from tests.integration.test_fetch import tar_members, tar_text, write_tree
@@ -228,12 +227,12 @@ def test_a_deadline_grades_the_last_commit_before_it_and_says_later_ones_exist(
     repo = fetch(server.url_for("dated"), None, settings, deadline=when("2024-01-02T12:00Z"))
     assert repo.commit == shas[2]
     assert tar_text(repo.tree_tar, "solution.py") == "VERSION = 2\n"
-    assert "1 later commit exists" in repo.facts[DEADLINE_FACT]
-    assert shas[3][:12] in repo.facts[DEADLINE_FACT]
-    assert REWRITE_FACT not in repo.facts
+    assert "1 later commit exists" in repo.deadline
+    assert shas[3][:12] in repo.deadline
+    assert repo.rewritten == ""
     on_time = fetch(server.url_for("dated"), None, settings, deadline=when("2025-01-01T00:00Z"))
     assert on_time.commit == shas[3]
-    assert "no commit after the deadline" in on_time.facts[DEADLINE_FACT]
+    assert "no commit after the deadline" in on_time.deadline
     with pytest.raises(RejectedError, match="before 2023-12-31T00:00"):
         fetch(server.url_for("dated"), None, settings, deadline=when("2023-12-31T00:00Z"))
 
@@ -246,8 +245,8 @@ def test_history_whose_dates_go_backwards_is_said_to_be_rewritten(
     deadline = datetime(2024, 1, 2, tzinfo=UTC)
     repo = fetch(server.url_for("rewritten"), None, settings, deadline=deadline)
     assert repo.commit == shas[2]
-    assert "the history was rewritten" in repo.facts[REWRITE_FACT]
-    assert "cheat" not in repo.facts[REWRITE_FACT].lower()
+    assert "the history was rewritten" in repo.rewritten
+    assert "cheat" not in repo.rewritten.lower()
 
 
 def test_a_deadline_works_on_a_bundle_and_is_refused_for_a_zip(tmp_path: Path) -> None:

@@ -15,15 +15,16 @@ import pytest
 from click.testing import CliRunner
 from pydantic import SecretStr
 
+from grader.challenge import Challenge
 from grader.cli import main
 from grader.fetch import store_upload
-from grader.fetch.history import DEADLINE_FACT
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import Outcome
-from grader.record import record
+from grader.pipeline import GradeRequest
+from grader.record import grade_here
 from grader.settings import PROJECT_ROOT, GitCredential, Settings, get_settings
 from grader.store import open_store
-from tests.redteam.conftest import Grader
+from tests.redteam.conftest import Grader, Ledger
 from tests.redteam.support import HONEST
 
 pytestmark = pytest.mark.docker
@@ -78,6 +79,8 @@ def test_a_private_repository_token_reaches_git_and_nothing_else(
     repo_root: Path,
     settings: Settings,
     grade_repo: Grader,
+    challenge: Challenge,
+    ledger: Ledger,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
@@ -93,7 +96,10 @@ def test_a_private_repository_token_reaches_git_and_nothing_else(
                 "git_credentials": {host: credential},
             }
         )
-        report = grade_repo("D16-moved", url=private.url_for("D16-moved"), settings_=allowed)
+        request = GradeRequest(
+            url=private.url_for("D16-moved"), challenge=challenge, run_id=ledger.new_run("D22")
+        )
+        report, finished = grade_here(request, allowed)  # stored and rendered like any run
         refused = grade_repo(
             "D16-moved",
             url=private.url_for("D16-moved"),
@@ -104,9 +110,8 @@ def test_a_private_repository_token_reaches_git_and_nothing_else(
     assert report.outcome is Outcome.GRADED, report.reason  # the token reached git
     assert refused.outcome is Outcome.REJECTED
     assert "grant read access" in refused.reason
-    paths = record(report, allowed)
     stored = [path.read_bytes() for path in allowed.home.rglob("*") if path.is_file()]
-    assert paths and stored
+    assert finished.paths and stored
     assert not any(TOKEN.encode() in data for data in stored)  # database and reports
     printed = caplog.text + "".join(capfd.readouterr()) + repr(report) + str(allowed)
     assert TOKEN not in printed
@@ -158,7 +163,8 @@ def test_handed_in_zips_and_bundles_are_graded_and_hostile_ones_refused(
     zipped = store_upload(_zip(honest, {"task/notes.txt": "/etc/shadow"}), settings)
     graded = grade_repo("D23-zip", url=zipped)
     assert graded.outcome is Outcome.GRADED and graded.score == 100, graded.reason
-    assert "notes.txt: symlink, not followed" in graded.facts["skipped_entries"]
+    assert graded.run_facts is not None
+    assert "notes.txt: symlink, not followed" in graded.run_facts.skipped_entries
     escaping = store_upload(
         _zip({**honest, "../../etc/cron.d/x": b"* * * * * root id\n"}, {}), settings
     )
@@ -186,6 +192,7 @@ def test_handed_in_zips_and_bundles_are_graded_and_hostile_ones_refused(
 def test_a_deadline_grades_the_work_handed_in_on_time(grade_repo: Grader) -> None:
     report = grade_repo("D24-late", deadline=datetime(2024, 3, 2, tzinfo=UTC))
     assert report.outcome is Outcome.GRADED and report.score == 100, report.reason
-    assert "1 later commit exists" in report.facts[DEADLINE_FACT]
+    assert report.run_facts is not None
+    assert "1 later commit exists" in report.run_facts.deadline
     late = grade_repo("D24-late")
     assert late.score is not None and late.score < 100
