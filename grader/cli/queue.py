@@ -7,6 +7,7 @@ the broker (GRADER_BROKER_URL, default: a SQLite file, no server) carries the wo
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -19,8 +20,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader.cli._common import err, fail, guarded, out, show, verbosity
+from grader.cli._source import deadline_option, refuse, source_of
 from grader.cli.runs import wrong_kind
 from grader.errors import RejectedError
+from grader.fetch import is_upload
 from grader.queue import CeleryPublisher, parse_queues, regrade, submit
 from grader.settings import Settings, get_settings
 from grader.store import Store, SubmissionNotFoundError, SubmissionStatus, open_store
@@ -28,6 +31,7 @@ from grader.store import Store, SubmissionNotFoundError, SubmissionStatus, open_
 EXIT_REJECTED = 3
 WORKER_STOP_SECONDS = 30
 _LIST_HINT = "`grader submissions list` shows the recent submission ids"
+WORKER_APP = "worker.app"  # the Celery app module, started as a program of its own
 
 
 @contextmanager
@@ -45,19 +49,32 @@ def _services() -> Iterator[tuple[Settings, Store, CeleryPublisher]]:
 @click.argument("repo_url")
 @click.option("-c", "--challenge", "challenge_id", required=True, help="e.g. devops/task-tracker")
 @click.option("--ref", help="Branch, tag or commit (default: HEAD); pinned to a commit now.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"id": ...} (or {"error": ...}) only.')
+@click.option(
+    "--deadline", callback=deadline_option, help="Grade the last commit before this moment."
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"id": ...} only.')
 @verbosity
 @guarded
-def submit_command(repo_url: str, challenge_id: str, ref: str | None, as_json: bool) -> None:
-    """Record a submission, pin its commit, queue it for grading and print its id."""
+def submit_command(
+    repo_url: str, challenge_id: str, ref: str | None, deadline: datetime | None, as_json: bool
+) -> None:
+    """Record a submission of REPO_URL (or a .bundle or .zip file), pin its commit, queue it
+    for grading and print its id."""
     with _services() as (settings, store, publisher):
         try:
-            done = submit(repo_url, challenge_id, settings, store, publisher, ref=ref)
+            source = source_of(repo_url, settings)
+            done = submit(
+                source,
+                challenge_id,
+                settings,
+                store,
+                publisher,
+                ref=ref,
+                deadline=deadline,
+                uploaded=is_upload(source),  # source_of makes upload names only from files
+            )
         except RejectedError as exc:
-            if as_json:
-                fail(exc.message, exc.hint, as_json=True, code=EXIT_REJECTED, outcome="rejected")
-            err.print(f"[bold red]rejected:[/] {escape(str(exc))}", highlight=False)
-            sys.exit(EXIT_REJECTED)
+            refuse(exc, as_json=as_json)
     if as_json:
         click.echo(json.dumps({"id": done.id}))
         return
@@ -160,10 +177,13 @@ def queue_command(as_json: bool) -> None:
 def worker_command(
     queues: str | None, concurrency: int | None, hostname: str | None, loglevel: str
 ) -> None:
-    """Start a Celery worker (and its reaper) with this project's settings."""
-    from worker.app import app  # noqa: PLC0415 - the worker stack loads only for this command
+    """Start a Celery worker (and its reaper) with this project's settings.
 
-    app.worker_main(worker_argv(get_settings(), queues, concurrency, hostname, loglevel))
+    The worker is its own program (``celery -A worker.app``): this process becomes it, so
+    the ``grader`` library never imports the ``worker`` package.
+    """
+    argv = worker_argv(get_settings(), queues, concurrency, hostname, loglevel)
+    os.execv(sys.executable, [sys.executable, "-m", "celery", "-A", WORKER_APP, *argv])  # noqa: S606
 
 
 def worker_argv(

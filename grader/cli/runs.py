@@ -120,7 +120,7 @@ def report(run_id: str, out: Path | None) -> None:
         except RunNotFoundError as exc:
             fail(exc.message, wrong_kind(store, run_id, "run") or exc.hint, as_json=False)
     graded = from_json_dict(detail.report)
-    paths = render(graded, out or settings.reports_dir / graded.run_id)
+    paths = render(graded, out or settings.report_dir(graded.run_id))
     for kind, path in sorted(paths.items()):
         click.echo(f"{kind:>5}: {path}")
 

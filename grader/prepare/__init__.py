@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from grader.challenge import Challenge
-from grader.models import Dependency, Prepared
+from grader.models import Dependency, DependencyStatus, Prepared
 from grader.prepare.cache import OUT_OF_TIME, WheelCache
 from grader.prepare.declared import Entry, Wanted, find_declared
 from grader.prepare.policy import apply_policy, outside_allowlist, project_of
@@ -99,6 +99,6 @@ def _record(entry: Entry, wheels: tuple[Path, ...], failed: dict[str, str]) -> D
     if not isinstance(entry, Wanted):
         return entry
     if entry.pip_spec in failed:
-        return Dependency(entry.text, "failed", failed[entry.pip_spec])
+        return Dependency(entry.text, DependencyStatus.FAILED, failed[entry.pip_spec])
     own = [path.name for path in wheels if project_of(path) == entry.name]
-    return Dependency(entry.text, "installed", ", ".join(own))
+    return Dependency(entry.text, DependencyStatus.INSTALLED, ", ".join(own))

@@ -8,7 +8,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from grader.challenge import CandidateSpec
-from grader.models import Dependency
+from grader.models import Dependency, DependencyStatus
 from grader.prepare.declared import Entry, Wanted
 
 MAX_REQUIREMENTS = 50
@@ -38,7 +38,7 @@ def _check(entry: Entry, policy: str, allowed: set[str], shown: str) -> Entry:
 
 
 def _refuse(wanted: Wanted, detail: str) -> Dependency:
-    return Dependency(requirement=wanted.text, status="refused", detail=detail)
+    return Dependency(requirement=wanted.text, status=DependencyStatus.REFUSED, detail=detail)
 
 
 def outside_allowlist(
@@ -60,7 +60,9 @@ def outside_allowlist(
             kept.append(wheel)
         else:
             detail = f"pulled in by a requirement, but {project} is not on the allowlist"
-            refused.append(Dependency(requirement=wheel.name, status="refused", detail=detail))
+            refused.append(
+                Dependency(requirement=wheel.name, status=DependencyStatus.REFUSED, detail=detail)
+            )
     return tuple(kept), tuple(refused)
 
 

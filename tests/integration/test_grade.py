@@ -17,7 +17,7 @@ from grader.cli import main
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN, list_managed
+from grader.sandbox.docker.container import LABEL_RUN, list_managed
 from grader.sandbox.uids import candidate_uid
 from grader.settings import Settings, get_settings
 

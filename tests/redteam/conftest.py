@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import docker
@@ -23,8 +24,8 @@ from grader.challenge import Challenge, load_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN, list_managed
-from grader.sandbox.runner import Sandbox
+from grader.sandbox import Sandbox
+from grader.sandbox.docker.container import LABEL_RUN, list_managed
 from grader.sandbox.uids import candidate_uid
 from grader.settings import Settings, get_settings
 from tests.integration.conftest import base_image, docker_client
@@ -143,7 +144,8 @@ def settings(server: GitServer, docker_client: docker.DockerClient, base_image: 
 def grade_repo(
     server: GitServer, settings: Settings, challenge: Challenge, ledger: Ledger
 ) -> Grader:
-    """``grade_repo("A1")`` grades ``A1.git`` (keywords: url, ref, commit, settings, sandbox)."""
+    """``grade_repo("A1")`` grades ``A1.git`` (keywords: url, ref, commit, settings, sandbox,
+    deadline)."""
 
     def run(
         name: str,
@@ -153,6 +155,7 @@ def grade_repo(
         commit: str | None = None,
         settings_: Settings | None = None,
         sandbox: Sandbox | None = None,
+        deadline: datetime | None = None,
     ) -> GradeReport:
         request = GradeRequest(
             url=url or server.url_for(name),
@@ -160,6 +163,7 @@ def grade_repo(
             ref=ref,
             commit=commit,
             run_id=ledger.new_run(name),
+            deadline=deadline,
         )
         return grade(request, settings_ or settings, sandbox=sandbox)
 

@@ -31,9 +31,9 @@ def _invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def _run(submission_id: str) -> str:
-    run_id = uuid.uuid4().hex
+    token = uuid.uuid4().hex
     record = RunRecord(
-        run_id=run_id,
+        run_id=token,
         report={},
         outcome="graded",
         score=80.0,
@@ -46,13 +46,25 @@ def _run(submission_id: str) -> str:
         timings={},
     )
     with open_store(get_settings().effective_database_url) as store:
-        return store.record_run(submission_id, record) or run_id
+        claim = store.claim(submission_id, token, lease_seconds=60)
+        assert claim is not None
+        run_id = store.finish(claim, record)
+    assert run_id is not None
+    return run_id
 
 
 @pytest.fixture
 def submission_id() -> str:
     with open_store(get_settings().effective_database_url) as store:
-        return store.create_submission(LONG_URL, None, "a" * 40, "backend/bookings-api", "1")
+        return store.enqueue(
+            LONG_URL,
+            None,
+            "a" * 40,
+            challenge_id="backend/bookings-api",
+            challenge_version="1",
+            queue="backend",
+            deadline_seconds=60,
+        )
 
 
 def test_piped_listings_print_ids_and_urls_whole(submission_id: str) -> None:
@@ -91,8 +103,8 @@ def test_json_commands_print_one_object_on_error_paths_too(args: tuple[str, ...]
 def test_submit_json_refusal_is_one_object_and_exit_3() -> None:
     result = _invoke("submit", "ftp://example.org/x", "-c", "devops/task-tracker", "--json")
     payload = json.loads(result.stdout)
-    assert (result.exit_code, payload["outcome"], payload["exit_code"]) == (3, "rejected", 3)
-    assert payload["error"]
+    assert (result.exit_code, payload["outcome"], payload["recorded"]) == (3, "rejected", False)
+    assert payload["reason"]
 
 
 def test_runs_list_rejects_a_zero_limit_without_a_traceback() -> None:

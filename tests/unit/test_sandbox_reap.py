@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import admin, main
-from grader.sandbox.docker import LABEL_CREATED, LABEL_MANAGED, LABEL_RUN
-from grader.sandbox.reap import reap
+from grader.sandbox.docker.container import LABEL_CREATED, LABEL_MANAGED, LABEL_RUN
+from grader.sandbox.docker.reap import reap
+from grader.sandbox.port import LiveRuns, ReapedSandbox
 from grader.settings import get_settings
 from grader.store import open_store
 
@@ -39,6 +40,22 @@ class _Api:
 class _Client:
     def __init__(self, runs: dict[str, int]) -> None:
         self.api = _Api(runs)
+
+    def close(self) -> None:
+        return None
+
+
+class _Backend:
+    """The Docker backend's reap over the fake client (what ``open_sandbox`` would give)."""
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+
+    def reap(
+        self, older_than_seconds: int, *, live: LiveRuns | None = None, dry_run: bool = False
+    ) -> tuple[ReapedSandbox, ...]:
+        found = reap(self.client, older_than_seconds=older_than_seconds, live=live, dry_run=dry_run)
+        return tuple(found)
 
     def close(self) -> None:
         return None
@@ -73,7 +90,7 @@ def test_a_negative_age_is_refused() -> None:
 def test_the_command_refuses_a_negative_age_before_touching_docker(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(admin, "connect", pytest.fail)
+    monkeypatch.setattr(admin, "open_sandbox", pytest.fail)
     result = CliRunner().invoke(main, ["sandbox", "reap", "--older-than", "-1"])
     assert result.exit_code == 2
     assert "-1 is not in the range x>=0" in result.output
@@ -105,7 +122,7 @@ def test_the_command_asks_the_store_which_runs_are_live(monkeypatch: pytest.Monk
         assert store.claim(lapsed, "lapsed-token", lease_seconds=-1) is not None
         assert store.live_runs({"live-run-token", "lapsed-token", "other"}) == {"live-run-token"}
     client = _Client({"live-run-token": 4000, "lapsed-token": 4000, "orphan": 4000})
-    monkeypatch.setattr(admin, "connect", lambda host: client)
+    monkeypatch.setattr(admin, "open_sandbox", lambda settings: _Backend(client))
     dry = CliRunner().invoke(main, ["sandbox", "reap", "--older-than", "0", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "would remove" in dry.stdout and "live-run-token" not in dry.stdout

@@ -9,30 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from typing import Any
 
 import docker
 import docker.errors
 
-from grader.sandbox.docker import DOCKER_FAULTS, LABEL_CREATED, LABEL_RUN, list_managed
+from grader.sandbox.docker.container import DOCKER_FAULTS, LABEL_CREATED, LABEL_RUN, list_managed
+from grader.sandbox.port import LiveRuns, ReapedSandbox
 
 log = logging.getLogger(__name__)
-
-LiveRuns = Callable[[Collection[str]], Collection[str]]  # run ids -> those with a live claim
-
-
-@dataclass(frozen=True, slots=True)
-class Reaped:
-    container_id: str
-    run_id: str
-    age_seconds: int
 
 
 def stale(
     client: docker.DockerClient, *, older_than_seconds: int, now: float | None = None
-) -> list[Reaped]:
+) -> list[ReapedSandbox]:
     """Every grader container created at least ``older_than_seconds`` ago (0 or more)."""
     if older_than_seconds < 0:
         raise ValueError(f"older_than_seconds must be 0 or more, got {older_than_seconds}")
@@ -48,7 +38,7 @@ def reap(
     now: float | None = None,
     live: LiveRuns | None = None,
     dry_run: bool = False,
-) -> list[Reaped]:
+) -> list[ReapedSandbox]:
     """Force-remove (with volumes) stale grader containers whose run holds no live claim.
 
     Returns what was removed, or with ``dry_run`` what would have been.
@@ -63,26 +53,26 @@ def reap(
     return [item for item in chosen if _remove(client, item)]
 
 
-def _describe(container: dict[str, Any], now: float) -> Reaped:
+def _describe(container: dict[str, Any], now: float) -> ReapedSandbox:
     labels = container.get("Labels") or {}
     try:
         created = int(labels.get(LABEL_CREATED, container.get("Created", now)))
     except ValueError:
         created = int(container.get("Created", now))
-    return Reaped(container["Id"], labels.get(LABEL_RUN, ""), int(now - created))
+    return ReapedSandbox(container["Id"], labels.get(LABEL_RUN, ""), int(now - created))
 
 
-def _remove(client: docker.DockerClient, item: Reaped) -> bool:
+def _remove(client: docker.DockerClient, item: ReapedSandbox) -> bool:
     try:
-        client.api.remove_container(item.container_id, v=True, force=True)
+        client.api.remove_container(item.sandbox_id, v=True, force=True)
     except docker.errors.NotFound:
         return False
     except DOCKER_FAULTS as exc:
-        log.warning("could not reap %s: %s", item.container_id[:12], exc)
+        log.warning("could not reap %s: %s", item.sandbox_id[:12], exc)
         return False
     log.info(
         "reaped container %s of run %s (%ss old)",
-        item.container_id[:12],
+        item.sandbox_id[:12],
         item.run_id,
         item.age_seconds,
     )
