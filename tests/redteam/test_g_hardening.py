@@ -47,8 +47,7 @@ def test_candidate_text_that_inflates_the_results_is_cut_and_the_run_graded(
     assert status(report, "add") is TestStatus.FAILED
     assert status(report, "double") is TestStatus.PASSED
     assert "\U0001f600" * 100 in message(report, "add")
-    kept = [key for key in report.facts if key.startswith("probe.")]
-    assert 100 < len(kept) < 3000
+    assert 100 < len(seen(report)) < 3000  # the first facts kept, the rest left out
 
 
 def test_a_candidate_uid_held_by_a_live_run_is_never_handed_to_another(
