@@ -154,4 +154,4 @@ def reap_command(older_than: int | None, dry_run: bool) -> None:
     verb = "would remove" if dry_run else "removed"
     for item in reaped:
         out.print(f"{verb} {item.sandbox_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
-    out.print(f"{len(reaped)} container(s) {verb}")
+    out.print(f"{len(reaped)} container(s) {'would be removed' if dry_run else 'removed'}")

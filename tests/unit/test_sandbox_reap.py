@@ -125,7 +125,7 @@ def test_the_command_asks_the_store_which_runs_are_live(monkeypatch: pytest.Monk
     monkeypatch.setattr(admin, "open_sandbox", lambda settings: _Backend(client))
     dry = CliRunner().invoke(main, ["sandbox", "reap", "--older-than", "0", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "would remove" in dry.stdout and "live-run-token" not in dry.stdout
+    assert "would be removed" in dry.stdout and "live-run-token" not in dry.stdout
     assert client.api.removed == []
     done = CliRunner().invoke(main, ["sandbox", "reap", "--older-than", "0"])
     assert done.exit_code == 0, done.output
