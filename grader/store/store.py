@@ -70,6 +70,11 @@ class Store(Lifecycle):
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine, for other layers' own tables (the web app's, ``grader.web.db``)."""
+        return self._engine
+
     def create_submission(
         self,
         repo_url: str,
