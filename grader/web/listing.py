@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,7 +74,7 @@ class Page:
 
 
 def _base(org_id: str) -> sa.Select[Any]:
-    query: Any = (
+    query = (
         sa.select(
             _L.submission_id,
             _L.candidate_name,
@@ -93,7 +93,7 @@ def _base(org_id: str) -> sa.Select[Any]:
         .outerjoin(_R, sa.and_(_R.submission_id == _S.id, _R.attempt == _S.attempt))
         .where(_L.org_id == org_id)
     )
-    return query
+    return cast("sa.Select[Any]", query)
 
 
 def _to_row(raw: Any) -> Row:
