@@ -3,12 +3,11 @@ invitation, and finished submissions (graded and flagged) stored like a worker s
 
 from __future__ import annotations
 
+import asyncio
 import re
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from datetime import timedelta
-
-import asyncio
-from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
@@ -40,10 +39,13 @@ class World:
     flagged: str
     other: str  # a submission of the other organisation
     emails: dict[str, str]  # role -> email; "other" is the other organisation's recruiter
+    user_ids: dict[str, str]
+    db_url: str
 
 
 def build_world() -> World:
-    store = open_store(get_settings().effective_database_url)
+    db_url = get_settings().effective_database_url
+    store = open_store(db_url)
     try:
         db = sessionmaker(store.engine, expire_on_commit=False)
         org = accounts.create_org(db, "Acme")
@@ -53,12 +55,20 @@ def build_world() -> World:
         for role in ("admin", "recruiter", "reviewer"):
             emails[role] = f"{role}@acme.test"
             ids[role] = accounts.create_user(
-                db, org_id=org, email=emails[role], name=f"Ann {role.title()}", role=role,
+                db,
+                org_id=org,
+                email=emails[role],
+                name=f"Ann {role.title()}",
+                role=role,
                 password=PASSWORD,
             )
         emails["other"] = "recruiter@globex.test"
         accounts.create_user(
-            db, org_id=other_org, email=emails["other"], name="Otto", role="recruiter",
+            db,
+            org_id=other_org,
+            email=emails["other"],
+            name="Otto",
+            role="recruiter",
             password=PASSWORD,
         )
         who = Principal(ids["recruiter"], org, "recruiter", "Ann Recruiter")
@@ -71,7 +81,7 @@ def build_world() -> World:
         other = finished(store, other_org, graded_report(), "Olga Other", None)
     finally:
         store.close()
-    return World(org, other_org, token, invitation_id, graded, flagged, other, emails)
+    return World(org, other_org, token, invitation_id, graded, flagged, other, emails, ids, db_url)
 
 
 def finished(
@@ -80,8 +90,13 @@ def finished(
     """A submission graded to ``report``, linked to ``org_id``, as a worker would leave it."""
     ref = ChallengeRef(id=CHALLENGE, version="1.0.0", title="Task tracker")
     submission_id = store.enqueue(
-        "https://github.com/a/b", None, "e" * 40, challenge_id=CHALLENGE,
-        challenge_version="1.0.0", queue="devops", deadline_seconds=60,
+        "https://github.com/a/b",
+        None,
+        "e" * 40,
+        challenge_id=CHALLENGE,
+        challenge_version="1.0.0",
+        queue="devops",
+        deadline_seconds=60,
     )
     claim = store.claim(submission_id, f"run-{submission_id}", lease_seconds=60)
     assert claim is not None
@@ -91,8 +106,11 @@ def finished(
     with db.begin() as session:
         session.add(
             OrgSubmissionTable(
-                submission_id=submission_id, org_id=org_id, invitation_id=invitation_id,
-                candidate_name=name, candidate_email=f"{name.split()[0].lower()}@example.com",
+                submission_id=submission_id,
+                org_id=org_id,
+                invitation_id=invitation_id,
+                candidate_name=name,
+                candidate_email=f"{name.split(maxsplit=1)[0].lower()}@example.com",
                 decision="",
             )
         )
