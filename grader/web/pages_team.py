@@ -7,12 +7,11 @@ Every submission is looked up through the caller's organisation (404 otherwise).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from markupsafe import Markup
 
 from grader.errors import GraderError
 from grader.models import GradeReport
@@ -126,15 +125,16 @@ def _row(svc: Services, org_id: str, submission_id: str) -> Row:
 def report_page(request: Request, submission_id: str, who: Team, svc: Svc) -> Response:
     """The stored run's report (from the database), framed with the review panel."""
     row = _row(svc, who.org_id, submission_id)
-    panel = TEMPLATES.get_template("team/panel.html.j2").render(
-        who=who,
-        row=row,
-        trail=reviews.trail(svc.db, who.org_id, submission_id),
-        csrf=request.state.session.csrf,
-        error=request.query_params.get("error", ""),
-    )
+    context: dict[str, Any] = {
+        "row": row,
+        "trail": reviews.trail(svc.db, who.org_id, submission_id),
+        "error": request.query_params.get("error", ""),
+    }
     if row.run_id is None:
-        return page(request, "team/pending.html.j2", who, row=row, panel=Markup(panel))  # noqa: S704
+        return page(request, "team/pending.html.j2", who, **context)
+    panel = TEMPLATES.get_template("team/panel.html.j2").render(
+        who=who, csrf=request.state.session.csrf, **context
+    )
     document = render_html(from_json_dict(svc.store.get_run(row.run_id).report))
     return Response(
         _framed(document, panel),
