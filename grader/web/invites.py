@@ -57,7 +57,7 @@ class Invitation:
 
 def create(db: Sessions, who: Principal, new: NewInvitation, known: set[str]) -> tuple[str, str]:
     """Store the invitation; returns (id, token). The token is shown once, in the link."""
-    _check(new, known)
+    check(new, known)
     token = new_token()
     row = InvitationTable(
         org_id=who.org_id,
@@ -76,7 +76,7 @@ def create(db: Sessions, who: Principal, new: NewInvitation, known: set[str]) ->
         return row.id, token
 
 
-def _check(new: NewInvitation, known: set[str]) -> None:
+def check(new: NewInvitation, known: set[str]) -> None:
     if not new.candidate_name.strip():
         raise InvitationError("the candidate's name is empty", hint="enter their full name")
     if "@" not in new.candidate_email:

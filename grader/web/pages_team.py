@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 PANEL_CSS = (HERE / "static" / "panel.css").read_text(encoding="utf-8")
 OUTCOMES = ("graded", "flagged", "not_gradable", "rejected")
 STATES = ("queued", "running", "done")
+MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _filters(
@@ -239,17 +240,18 @@ def invite(request: Request, form: Form, who: Recruiter, svc: Svc) -> Response:
 
 @router.post("/team/invitations/csv")
 async def invite_many(request: Request, form: Form, who: Recruiter, svc: Svc) -> Response:
+    text = ""
     upload = form.get("file")
-    text = (
-        (await upload.read()).decode("utf-8", "replace")
-        if upload and not isinstance(upload, str)
-        else ""
-    )
+    if upload is not None and not isinstance(upload, str):
+        try:
+            text = (await upload.read(MAX_CSV_BYTES)).decode("utf-8", "replace")
+        finally:
+            await upload.close()
     known = _enabled(svc, who.org_id)
     try:
         rows = invites.parse_csv(text)
         for new in rows:
-            invites._check(new, known)
+            invites.check(new, known)
         made = [(new, invites.create(svc.db, who, new, known)[1]) for new in rows]
     except GraderError as exc:
         return _invitations(request, who, svc, error=f"{exc.message}: {exc.hint}")
