@@ -75,7 +75,15 @@ def _brief(challenge: Challenge | None) -> Markup:
         return Markup("<p>The brief is not available right now. Contact the hiring team.</p>")
     text = (challenge.root / "brief.md").read_text(encoding="utf-8")
     # Raw HTML in the brief is shown as text (html=False): the rendered brief is inert.
-    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))  # noqa: S704
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+    # The page has its own h1 and h2: the brief's heading levels become h3, h4, ... in order.
+    levels = sorted({t.tag for t in tokens if t.type == "heading_open"})
+    shift = {tag: f"h{min(3 + i, 6)}" for i, tag in enumerate(levels)}
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = shift[token.tag]
+    return Markup(md.renderer.render(tokens, md.options, {}))  # noqa: S704
 
 
 @router.get("/i/{token}/starter.zip")
