@@ -169,6 +169,7 @@ def progress_page(request: Request, token: str, submission_id: str, svc: Svc) ->
         token=token,
         sid=submission_id,
         step=step_of(found),
+        step_index=STEPS.index(step_of(found)),
         steps=[(s, STEP_WORDS[s]) for s in STEPS],
         feedback=_feedback(svc, invitation, found),
     )

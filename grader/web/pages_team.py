@@ -133,22 +133,27 @@ def report_page(request: Request, submission_id: str, who: Team, svc: Svc) -> Re
     }
     if row.run_id is None:
         return page(request, "team/pending.html.j2", who, **context)
-    panel = TEMPLATES.get_template("team/panel.html.j2").render(
-        who=who, csrf=request.state.session.csrf, **context
-    )
+    parts = [
+        TEMPLATES.get_template(f"team/{name}.html.j2").render(
+            who=who, csrf=request.state.session.csrf, **context
+        )
+        for name in ("bar", "panel")
+    ]
     document = render_html(from_json_dict(svc.store.get_run(row.run_id).report))
     return Response(
-        _framed(document, panel),
+        _framed(document, *parts),
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": REPORT_CSP},
     )
 
 
-def _framed(document: str, panel: str) -> str:
+def _framed(document: str, bar: str, panel: str) -> str:
     """The report document with the app's bar at the top and the review panel at the end."""
     style = f"<style>{PANEL_CSS}</style>"
     document = document.replace("</head>", style + "</head>", 1)
-    return document.replace("<main>", f"<main>{panel}", 1)
+    document = document.replace("<main>", f"<main>{bar}", 1)
+    head, _, tail = document.rpartition("</main>")
+    return f"{head}{panel}</main>{tail}" if head else document + panel
 
 
 @router.post("/team/submissions/{submission_id}/regrade")
