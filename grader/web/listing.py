@@ -120,18 +120,40 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+def _ids(org_id: str, f: Filters) -> sa.Select[Any]:
+    """The filtered ids alone, joining submissions and runs only when a filter or the sort
+    needs them: paging deep into the newest-first list then walks one narrow index."""
+    query = sa.select(_L.submission_id).where(_L.org_id == org_id)
+    if f.challenge or f.state or f.outcome or f.flagged or f.sort == "score":
+        query = query.join(_S, _S.id == _L.submission_id)
+    if f.outcome or f.flagged or f.sort == "score":
+        query = query.outerjoin(_R, sa.and_(_R.submission_id == _S.id, _R.attempt == _S.attempt))
+    return _filtered(query, f)
+
+
 def page(db: Sessions, org_id: str, f: Filters) -> Page:
-    query = _filtered(_base(org_id), f)
-    count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    """One page of 50: the page's ids first (a deferred join), then their rows."""
+    ids = _ids(org_id, f)
+    count = sa.select(sa.func.count()).select_from(ids.subquery())
     order = SORTS.get(f.sort, SORTS["newest"])
     with db() as session:
         total = int(session.scalar(count) or 0)
         pages = max(1, -(-total // PAGE_SIZE))
         number = min(max(1, f.page), pages)
-        listed = query.order_by(order, _L.submission_id)
-        listed = listed.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-        rows = [_to_row(r) for r in session.execute(listed)]
+        chosen = ids.order_by(order, _L.submission_id).limit(PAGE_SIZE)
+        wanted = list(session.scalars(chosen.offset((number - 1) * PAGE_SIZE)))
+        listed = _base(org_id).where(_L.submission_id.in_(wanted))
+        rows = [_to_row(r) for r in session.execute(listed.order_by(order, _L.submission_id))]
     return Page(rows, total, number, pages)
+
+
+def report(db: Sessions, run_id: str) -> dict[str, Any]:
+    """The stored report of a run, by its exact id (the primary key)."""
+    with db() as session:
+        found = session.get(_R, run_id)
+        if found is None:
+            raise LookupError(f"run {run_id} has no stored report")
+        return found.report
 
 
 def one(db: Sessions, org_id: str, submission_id: str) -> Row | None:

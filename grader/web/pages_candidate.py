@@ -22,7 +22,7 @@ from grader.errors import ChallengeError, GraderError
 from grader.fetch import check_url
 from grader.report import CandidateView, candidate_view, from_json_dict
 from grader.store import SubmissionStatus
-from grader.web import invites
+from grader.web import invites, listing
 from grader.web.deps import Form, Services, Svc, not_found, render
 from grader.web.invites import Invitation
 
@@ -197,7 +197,7 @@ def _feedback(
 ) -> CandidateView | None:
     if found.state != "done" or found.run_id is None:
         return None
-    report = from_json_dict(svc.store.get_run(found.run_id).report)
+    report = from_json_dict(listing.report(svc.db, found.run_id))
     challenge = _challenge(svc, invitation)
     policy: Feedback | None = challenge.spec.feedback if challenge else None
     return candidate_view(report, policy)

@@ -139,7 +139,7 @@ def report_page(request: Request, submission_id: str, who: Team, svc: Svc) -> Re
         )
         for name in ("bar", "panel")
     ]
-    document = render_html(from_json_dict(svc.store.get_run(row.run_id).report))
+    document = render_html(from_json_dict(listing.report(svc.db, row.run_id)))
     return Response(
         _framed(document, *parts),
         media_type="text/html; charset=utf-8",
@@ -196,7 +196,7 @@ def compare(
 
 def _report(svc: Services, row: Row) -> GradeReport:
     assert row.run_id is not None
-    return from_json_dict(svc.store.get_run(row.run_id).report)
+    return from_json_dict(listing.report(svc.db, row.run_id))
 
 
 @router.get("/team/invitations")

@@ -181,7 +181,7 @@ def read_report(submission_id: str, who: READ, svc: Svc) -> dict[str, Any]:
         raise HTTPException(status.HTTP_409_CONFLICT, "not graded yet; poll the submission")
     trail = reviews.trail(svc.db, who.org_id, submission_id)
     return {
-        "report": svc.store.get_run(row.run_id).report,
+        "report": listing.report(svc.db, row.run_id),
         "reviews": [
             {
                 "decision": d.decision,
