@@ -23,7 +23,7 @@ from grader.store import SubmissionNotFoundError
 from grader.store.web_tables import OrgSubmissionTable
 from grader.web import app as web
 from grader.web.accounts import Principal
-from grader.web.deps import Services, Svc, api_scope, not_found
+from grader.web.deps import Services, Svc, api_scope
 
 
 class SubmissionIn(BaseModel):
@@ -128,8 +128,11 @@ def read_submission(submission_id: str, who: READ, services: Svc) -> SubmissionO
     """State, per-phase timestamps, and the result once the current attempt is done."""
     with services.db() as session:
         link = session.get(OrgSubmissionTable, submission_id)
-    if link is None or link.org_id != who.org_id:
-        raise not_found("submission")
+    if link is None or link.org_id != who.org_id:  # another organisation's: same as missing
+        missing = SubmissionNotFoundError(
+            f"no submission with id {submission_id!r}", hint="use the id POST /submissions returned"
+        )
+        raise _http(status.HTTP_404_NOT_FOUND, missing)
     try:
         found = services.store.status(submission_id)
     except SubmissionNotFoundError as exc:
