@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from grader.challenge import Challenge, Feedback, find_challenge
+from grader.challenge import Challenge, find_challenge
 from grader.errors import ChallengeError, GraderError
 from grader.fetch import check_url
+from grader.models import Feedback
 from grader.report import CandidateView, candidate_view, from_json_dict
 from grader.store import SubmissionStatus
 from grader.web import invites, listing

@@ -24,7 +24,7 @@ from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest, Observer
 from grader.queue import run_attempt
-from grader.sandbox.runner import Sandbox
+from grader.sandbox import Sandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import open_store
 from grader.testing import graded_report
