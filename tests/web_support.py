@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -98,7 +99,7 @@ def finished(
         queue="devops",
         deadline_seconds=60,
     )
-    claim = store.claim(submission_id, f"run-{submission_id}", lease_seconds=60)
+    claim = store.claim(submission_id, uuid.uuid4().hex, lease_seconds=60)
     assert claim is not None
     report = replace(report, run_id=claim.token, challenge=ref)
     store.finish(claim, run_record(report))

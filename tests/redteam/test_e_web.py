@@ -3,6 +3,7 @@ form, capped submissions per invitation, and a candidate view without recruiter 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -112,7 +113,7 @@ def _finish_in_flight(world: World) -> None:
 
 
 def _finish(store: Store, submission_id: str) -> None:
-    claim = store.claim(submission_id, f"run-{submission_id}", lease_seconds=60)
+    claim = store.claim(submission_id, uuid.uuid4().hex, lease_seconds=60)
     assert claim is not None
     store.finish(claim, run_record(replace(graded_report(), run_id=claim.token)))
 
