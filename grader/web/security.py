@@ -85,7 +85,7 @@ class Signer:
 
     def dump(self, session: Session) -> str:
         body = json.dumps({"u": session.user_id, "c": session.csrf, "t": session.issued})
-        data = base64.urlsafe_b64encode(body.encode()).decode()
+        data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")  # no quoting needed
         return f"{data}.{self._mac(data)}"
 
     def load(self, cookie: str | None) -> Session | None:
@@ -96,7 +96,7 @@ class Signer:
         if not hmac.compare_digest(mac, self._mac(data)):
             return None
         try:
-            raw = json.loads(base64.urlsafe_b64decode(data.encode()))
+            raw = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
             found = Session(raw["u"], str(raw["c"]), float(raw["t"]))
         except (ValueError, KeyError, TypeError):
             return None
