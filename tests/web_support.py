@@ -143,6 +143,9 @@ class WebClient:
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
     def close(self) -> None:
         self._runner.run(self._stack.aclose())
         self._runner.close()

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from grader.errors import GraderError
 from grader.queue import regrade as queue_regrade
-from grader.web import catalogue, invites, listing, reviews
+from grader.web import catalogue, invites, listing, reviews, webhooks
 from grader.web.accounts import Principal
 from grader.web.deps import Svc, api_scope, not_found, render
 from grader.web.listing import Filters, Row
@@ -224,6 +224,36 @@ def review(submission_id: str, body: DecisionIn, who: ADMIN, svc: Svc) -> dict[s
     except GraderError as exc:
         raise _bad(exc) from exc
     return {"decision": body.decision}
+
+
+class EnabledIn(BaseModel):
+    enabled: bool
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2048, examples=["https://ats.example.com/hooks"])
+
+
+@router.put("/challenges/{specialty}/{slug}/enabled")
+def set_enabled(specialty: str, slug: str, body: EnabledIn, who: ADMIN, svc: Svc) -> ChallengeOut:
+    """Enable or disable a challenge for your organisation (its invitations follow)."""
+    challenge_id = f"{specialty}/{slug}"
+    if challenge_id not in {c.id for c in catalogue.challenges(svc.roots)}:
+        raise not_found("challenge")
+    catalogue.set_enabled(svc.db, who.org_id, challenge_id, body.enabled)
+    entries = catalogue.entries(svc.db, who.org_id, svc.roots)
+    entry = next(e for e in entries if e.id == challenge_id)
+    return ChallengeOut(**vars_of(entry))
+
+
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED)
+def create_webhook(body: WebhookIn, who: ADMIN, svc: Svc) -> dict[str, str]:
+    """Add a webhook; the answer holds its signing secret, once."""
+    try:
+        secret = webhooks.create(svc.db, who.org_id, body.url)
+    except GraderError as exc:
+        raise _bad(exc) from exc
+    return {"url": body.url, "secret": secret}
 
 
 docs = APIRouter(include_in_schema=False)

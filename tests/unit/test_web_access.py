@@ -183,5 +183,10 @@ def test_the_api_checks_token_scope_and_organisation(
         client.post(f"/api/v1/submissions/{w.graded}/regrade", headers=auth(read)).status_code
         == 403
     )
+    off = {"json": {"enabled": False}}
+    path = "/api/v1/challenges/devops/task-tracker/enabled"
+    assert client.put(path, headers=auth(read), **off).status_code == 403
+    assert client.put(path, headers=auth(admin), **off).json()["enabled"] is False
+    client.put(path, headers=auth(admin), json={"enabled": True})
     report = client.get(f"/api/v1/submissions/{w.flagged}/report", headers=auth(admin))
     assert report.status_code == 200 and report.json()["report"]["outcome"] == "flagged"
