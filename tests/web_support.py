@@ -22,7 +22,7 @@ from grader.store import Store, open_store
 from grader.store.tables import utcnow
 from grader.store.web_tables import OrgSubmissionTable
 from grader.testing import flagged_report, graded_report
-from grader.web import accounts, create_app, invites
+from grader.web import accounts, create_app, invites, tokens
 from grader.web.accounts import Principal
 
 PASSWORD = "correct horse battery staple"
@@ -83,6 +83,18 @@ def build_world() -> World:
     finally:
         store.close()
     return World(org, other_org, token, invitation_id, graded, flagged, other, emails, ids, db_url)
+
+
+def api_token(scope: str = "submit") -> str:
+    """A new organisation with one admin, and an API token of ``scope`` for it."""
+    with open_store(get_settings().effective_database_url) as store:
+        db = sessionmaker(store.engine, expire_on_commit=False)
+        org = accounts.create_org(db, "API")
+        email = f"{uuid.uuid4().hex[:12]}@api.test"
+        user = accounts.create_user(
+            db, org_id=org, email=email, name="API", role="admin", password=PASSWORD
+        )
+        return tokens.create(db, Principal(user, org, "admin", "API"), "tests", scope)
 
 
 def finished(

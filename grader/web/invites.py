@@ -188,7 +188,14 @@ def submit_through(
         raise InvitationError("You have used all attempts of this invitation.")
     settings, store, publisher = services
     try:
-        done = submit(url, invitation.challenge_id, settings, store, publisher)
+        done = submit(
+            url,
+            invitation.challenge_id,
+            settings,
+            store,
+            publisher,
+            deadline=invitation.deadline_at,
+        )
     except GraderError:
         _give_back_attempt(db, invitation.id)
         raise

@@ -1,7 +1,7 @@
 """The web app: organisations, users, invitations, reviews, API tokens, webhooks.
 
 Revision ID: 0003_web
-Revises: 0002
+Revises: 0002_submission_deadline
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_web"
-down_revision: str | None = "0002"
+down_revision: str | None = "0002_submission_deadline"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
