@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -89,7 +89,7 @@ def _day(text: str) -> date | None:
 def submissions(request: Request, who: Team, svc: Svc) -> Response:
     f = filters_of(request)
     found = listing.page(svc.db, who.org_id, f)
-    query = request.url.query
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
     return page(
         request,
         "team/submissions.html.j2",

@@ -20,10 +20,11 @@ from grader.cli import main
 from grader.store import open_store
 from grader.store.tables import utcnow
 from grader.store.web_tables import OrgSubmissionTable, WebhookTable
+from grader.testing import graded_report
 from grader.web import accounts, webhooks
 from grader.web.listing import safe_cell
 from grader.web.security import Signer, fresh_session, hash_password, verify_password
-from tests.web_support import PASSWORD, WebClient, World, build_world, csrf_of, sign_in
+from tests.web_support import PASSWORD, WebClient, World, build_world, csrf_of, finished, sign_in
 
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy:DeprecationWarning")
 
@@ -243,3 +244,17 @@ def test_the_first_admin_is_created_from_the_command_line(world: World) -> None:
         db = sessionmaker(store.engine)
         found = accounts.authenticate(db, "lead@acme.test", PASSWORD, "127.0.0.1")
     assert found is not None and found.role == "admin"
+
+
+def test_the_table_pages_by_fifty_and_keeps_the_filters_in_its_links(
+    world: World, client: WebClient
+) -> None:
+    with open_store(world.db_url) as store:
+        for n in range(50):
+            finished(store, world.org, graded_report(), f"Extra {n:02d}", None)
+    sign_in(client, world.emails["recruiter"])
+    second = client.get("/team/submissions?page=2&sort=name").text
+    assert "Page 2 of 2" in second and 'href="?sort=name&amp;page=1"' in second
+    assert second.count('name="ids"') == 2  # 52 rows: 50 on the first page
+    first = client.get("/team/submissions?sort=name").text
+    assert "Extra 00" in first and "Olga Other" not in first
