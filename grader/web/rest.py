@@ -106,6 +106,7 @@ def _bad(exc: GraderError) -> HTTPException:
 
 @router.get("/challenges")
 def list_challenges(who: READ, svc: Svc) -> list[ChallengeOut]:
+    """The challenge catalogue as your organisation sees it (scope read)."""
     return [ChallengeOut(**vars_of(e)) for e in catalogue.entries(svc.db, who.org_id, svc.roots)]
 
 
@@ -115,11 +116,13 @@ def vars_of(entry: catalogue.Entry) -> dict[str, Any]:
 
 @router.get("/invitations")
 def list_invitations(who: READ, svc: Svc) -> list[InvitationOut]:
+    """Your organisation's latest 100 invitations, newest first (scope read)."""
     return [_invitation(i) for i in invites.list_for(svc.db, who.org_id)]
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED)
 def create_invitation(body: InvitationIn, request: Request, who: SUBMIT, svc: Svc) -> InvitationOut:
+    """Invite a candidate; the answer holds their link, shown once (scope submit)."""
     known = {e.id for e in catalogue.entries(svc.db, who.org_id, svc.roots) if e.enabled}
     new = invites.NewInvitation(body.name, body.email, body.challenge, body.deadline, body.attempts)
     try:
@@ -154,6 +157,7 @@ def list_submissions(
     sort: str = "newest",
     page: int = 1,
 ) -> SubmissionPage:
+    """Your organisation's submissions, 50 a page, with the table's filters (scope read)."""
     f = Filters(challenge, outcome, state, flagged, sort=sort, page=page)
     found = listing.page(svc.db, who.org_id, f)
     return SubmissionPage(
@@ -170,6 +174,7 @@ def _one(svc: Svc, who: Principal, submission_id: str) -> Row:
 
 @router.get("/submissions/{submission_id}")
 def read_submission(submission_id: str, who: READ, svc: Svc) -> SubmissionRow:
+    """One submission: state, outcome, score (an override wins), review (scope read)."""
     return _row(_one(svc, who, submission_id))
 
 
@@ -197,6 +202,7 @@ def read_report(submission_id: str, who: READ, svc: Svc) -> dict[str, Any]:
 
 @router.post("/submissions/{submission_id}/regrade", status_code=status.HTTP_202_ACCEPTED)
 def regrade(submission_id: str, who: SUBMIT, svc: Svc) -> dict[str, int]:
+    """Queue the next attempt of a finished submission (scope submit)."""
     _one(svc, who, submission_id)
     try:
         attempt = queue_regrade(submission_id, svc.settings, svc.store, svc.publisher)
@@ -207,6 +213,7 @@ def regrade(submission_id: str, who: SUBMIT, svc: Svc) -> dict[str, int]:
 
 @router.post("/submissions/{submission_id}/review", status_code=status.HTTP_201_CREATED)
 def review(submission_id: str, body: DecisionIn, who: ADMIN, svc: Svc) -> dict[str, str]:
+    """Record a decision on the current run: clear, confirm or override (scope admin)."""
     row = _one(svc, who, submission_id)
     if row.run_id is None:
         raise HTTPException(status.HTTP_409_CONFLICT, "not graded yet")

@@ -75,6 +75,8 @@ def test_a_candidate_submits_watches_progress_and_sees_feedback(live: Live, page
 def test_a_recruiter_finds_a_submission_opens_its_report_and_compares(
     live: Live, page: Any
 ) -> None:
+    page.goto(f"{live.base_url}/login")
+    shot(page, "recruiter-0-sign-in")
     sign_in(page, live, "recruiter")
     page.get_by_label("Challenge").select_option("devops/task-tracker")
     page.get_by_role("button", name="Apply").click()
@@ -125,6 +127,7 @@ def test_an_admin_disables_a_challenge_and_its_invitation_stops_accepting(
         ("/admin/tokens", "admin-4-tokens"),
         ("/admin/webhooks", "admin-5-webhooks"),
         ("/team/invitations", "admin-6-invitations"),
+        ("/api/docs", "admin-8-api-docs"),
     ):
         page.goto(live.base_url + path)
         shot(page, name)
