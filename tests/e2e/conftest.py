@@ -62,8 +62,8 @@ def paced_grade(
     assert observer is not None
     for phase in (Phase.FETCH, Phase.PREPARE, Phase.SANDBOX):
         observer.phase_started(phase)
-        time.sleep(0.8)
-        observer.phase_finished(phase, 0.8)
+        time.sleep(1.2)
+        observer.phase_finished(phase, 1.2)
     return replace(
         graded_report(),
         run_id=request.run_id,

@@ -63,7 +63,8 @@ def test_a_candidate_submits_watches_progress_and_sees_feedback(live: Live, page
             break
         page.wait_for_timeout(200)
     assert page.get_by_role("heading", name="Your feedback").is_visible()
-    assert {"fetching", "testing"} <= seen  # the steps moved without a reload
+    # the steps moved at least once before the end, without a reload (polling may skip one)
+    assert len(seen & {"queued", "fetching", "testing"}) >= 2, seen
     assert "AssertionError" not in page.content()  # summary policy: no test messages
     shot(page, "candidate-4-feedback")
     page.set_viewport_size(PHONE)

@@ -44,7 +44,7 @@
               var s = document.getElementById("steps");
               if (s) { s.querySelectorAll(".step").forEach(function (li) { li.classList.add("past"); }); }
             });
-          } else { setTimeout(poll, 1500); }
+          } else { setTimeout(poll, 1000); }
         })
         .catch(function () { setTimeout(poll, 5000); });
     };
