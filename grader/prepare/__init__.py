@@ -7,6 +7,7 @@ candidate code, never with network in the container) and installed by the judge 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,13 +15,14 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from grader.challenge import Challenge
-from grader.models import Dependency, DependencyStatus, Prepared
+from grader.models import DEFAULT_PYTHON, Dependency, DependencyStatus, Prepared
 from grader.prepare.declared import Entry, Wanted, find_declared
 from grader.prepare.policy import apply_policy
+from grader.prepare.python import choose_python
 from grader.prepare.wheels import Download, Downloader, WheelCache, pip_download
 from grader.settings import Settings
 
-__all__ = ["Download", "Downloader", "pip_download", "prepare"]
+__all__ = ["Download", "Downloader", "choose_python", "pip_download", "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +34,19 @@ def prepare(
     challenge: Challenge,
     settings: Settings,
     *,
-    downloader: Downloader = pip_download,
+    python: str = DEFAULT_PYTHON,
+    downloader: Downloader | None = None,
 ) -> Prepared:
-    """Find, vet and fetch the candidate's dependencies; say what became of each one."""
+    """Find, vet and fetch the candidate's dependencies for ``python``; say what became of
+    each one. (Environment markers are still evaluated for 3.11.)"""
     declared = find_declared(files)
     entries = apply_policy(declared.entries, challenge.spec.candidate)
     wanted = [entry for entry in entries if isinstance(entry, Wanted)]
     cache = WheelCache(
-        settings.wheel_cache, downloader, allow_download=settings.allow_dependency_download
+        settings.wheel_cache,
+        downloader or functools.partial(pip_download, python=python),
+        allow_download=settings.allow_dependency_download,
+        python=python,
     )
     wheels, failed = _fetch(cache, sorted({w.pip_spec for w in wanted}))
     records = tuple(_record(entry, wheels, failed) for entry in entries)

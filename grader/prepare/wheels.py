@@ -23,21 +23,28 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.errors import ConfigError, InfrastructureError
+from grader.models import DEFAULT_PYTHON
 
 log = logging.getLogger(__name__)
 
 MARKER = ".complete"
 PIP_TIMEOUT_SECONDS = 600
-TARGET = (
+PLATFORMS = (
     "--only-binary=:all:",
     *("--platform", "manylinux2014_x86_64"),
     *("--platform", "manylinux_2_17_x86_64"),
     *("--platform", "manylinux_2_28_x86_64"),
     *("--platform", "any"),
-    *("--python-version", "3.11"),
-    *("--implementation", "cp"),
-    *("--abi", "cp311"),
 )
+
+
+def target(python: str = DEFAULT_PYTHON) -> tuple[str, ...]:
+    """pip's options for binary wheels that load in the sandbox's CPython ``python``."""
+    abi = "cp" + python.replace(".", "")
+    return (*PLATFORMS, "--python-version", python, "--implementation", "cp", "--abi", abi)
+
+
+TARGET = target()  # the default Python's
 UNREACHABLE = "package index unreachable"
 _NETWORK_SIGNS = (
     "NewConnectionError",
@@ -71,15 +78,17 @@ class Downloader(Protocol):
     def __call__(self, requirements: Sequence[str], dest: Path) -> Download: ...
 
 
-def pip_download(requirements: Sequence[str], dest: Path) -> Download:
-    """The real downloader: ``pip download`` for Linux x86_64 / CPython 3.11, wheels only."""
+def pip_download(
+    requirements: Sequence[str], dest: Path, *, python: str = DEFAULT_PYTHON
+) -> Download:
+    """The real downloader: ``pip download`` for Linux x86_64 / CPython ``python``, wheels only."""
     if importlib.util.find_spec("pip") is None:
         raise ConfigError(
             f"pip is not installed for {sys.executable}",
             hint="install pip into the grader's environment, or set "
             "GRADER_ALLOW_DEPENDENCY_DOWNLOAD=false",
         )
-    argv = [sys.executable, "-m", "pip", "download", *TARGET, "--disable-pip-version-check"]
+    argv = [sys.executable, "-m", "pip", "download", *target(python), "--disable-pip-version-check"]
     argv += ["--no-input", "--progress-bar", "off", "--retries", "2", "--timeout", "30"]
     argv += ["-d", str(dest), *requirements]
     try:
@@ -110,22 +119,30 @@ def error_line(output: str) -> str:
     return (chosen or "pip download failed without a message")[:300]
 
 
-def cache_key(requirements: Sequence[str]) -> str:
+def cache_key(requirements: Sequence[str], python: str = DEFAULT_PYTHON) -> str:
     """sha256 of the sorted, de-duplicated requirements and the target platform."""
-    text = "\n".join(sorted(set(requirements))) + "\n" + " ".join(TARGET)
+    text = "\n".join(sorted(set(requirements))) + "\n" + " ".join(target(python))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 class WheelCache:
     """Wheels per requirement set under ``root``; downloads only on a miss, when allowed."""
 
-    def __init__(self, root: Path, downloader: Downloader, *, allow_download: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        downloader: Downloader,
+        *,
+        allow_download: bool,
+        python: str = DEFAULT_PYTHON,
+    ) -> None:
         self.root = root
-        self._downloader = downloader
+        self._downloader = downloader  # already downloads for ``python``
         self._allow_download = allow_download
+        self._python = python
 
     def fetch(self, requirements: Sequence[str]) -> Download:
-        entry = self.root / cache_key(requirements)
+        entry = self.root / cache_key(requirements, self._python)
         if (entry / MARKER).is_file():
             log.debug("wheel cache hit %s", entry.name)
             return Download(wheels=_wheels_in(entry))

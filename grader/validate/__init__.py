@@ -90,7 +90,8 @@ def validate(
     started = time.perf_counter()
     sandbox = grading_sandbox(settings, progress)
     try:
-        sandbox.image_for(challenge)  # once, before parallel runs could race to build it
+        for python in challenge.spec.runtime.pythons:  # before parallel runs race to build
+            sandbox.image_for(challenge, python)
         with loopback_grader(challenge, settings) as grader:
             checks = run_checks(challenge, grader, mutants=mutants, jobs=jobs, progress=progress)
     except GraderError as exc:  # a broken challenge fails its own validation, not the others'

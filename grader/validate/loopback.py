@@ -66,8 +66,8 @@ class _Recording:
         self.inner = inner
         self.runs: list[SandboxRun] = []
 
-    def image_for(self, challenge: Challenge) -> str:
-        return self.inner.image_for(challenge)
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        return self.inner.image_for(challenge, python)
 
     def run(self, job: SandboxJob) -> SandboxRun:
         run = self.inner.run(job)
