@@ -1,8 +1,9 @@
 """grade(): fetch -> analyse -> prepare -> sandbox -> collect -> score, as in DESIGN.md's flow.
 
-This is the only module that imports every stage; :mod:`grader.record` persists the result.
-The CLI, the web app and the Celery task are thin adapters around :func:`grade` and
-:func:`grader.record.record`.
+This is the only module that imports every stage; :func:`grader.record.finish` persists the
+result. The CLI (:func:`grader.record.grade_here`) and the Celery task
+(:func:`grader.queue.run_attempt`) are thin adapters around :func:`grade`; the sandbox it uses
+comes from the port, :func:`grader.sandbox.open_sandbox`.
 """
 
 from __future__ import annotations
