@@ -13,7 +13,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from grader.errors import ChallengeError
-from grader.models import DEFAULT_QUEUE, SPECIALTIES, ChallengeRef, Feedback, Limits
+from grader.models import (
+    DEFAULT_PYTHON,
+    DEFAULT_QUEUE,
+    PYTHON_VERSIONS,
+    SPECIALTIES,
+    ChallengeRef,
+    Feedback,
+    Limits,
+)
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
@@ -31,6 +39,25 @@ class RuntimeSpec(_Strict):
     disk_mb: int = Field(default=1024, ge=16)
     wall_seconds: int = Field(default=600, ge=5)
     test_seconds: int = Field(default=30, ge=1)
+    # The Python versions candidates may use (grader.models.PYTHON_VERSIONS), and the one a
+    # submission that names none runs on (default: the first).
+    python: tuple[str, ...] = Field(default=(DEFAULT_PYTHON,), min_length=1)
+    default_python: str = ""
+
+    @model_validator(mode="after")
+    def _known_pythons(self) -> RuntimeSpec:
+        unknown = [v for v in self.python if v not in PYTHON_VERSIONS]
+        if unknown:
+            raise ValueError(f"python {unknown} unknown; the grader offers {list(PYTHON_VERSIONS)}")
+        if self.default_python and self.default_python not in self.python:
+            raise ValueError(f"default_python {self.default_python!r} is not in python")
+        return self
+
+    @property
+    def pythons(self) -> tuple[str, ...]:
+        """The offered versions, the default first."""
+        default = self.default_python or self.python[0]
+        return (default, *(v for v in dict.fromkeys(self.python) if v != default))
 
 
 class CandidateSpec(_Strict):

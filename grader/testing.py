@@ -344,11 +344,11 @@ class FakeSandbox:
         self.jobs: list[SandboxJob] = []
         self.closed = False
 
-    def image_for(self, challenge: Challenge) -> str:
-        return FAKE_IMAGE
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        return f"{FAKE_IMAGE}-python{python}"
 
-    def prepare_base(self) -> str:
-        return FAKE_IMAGE
+    def prepare_base(self, python: str) -> str:
+        return f"{FAKE_IMAGE}-python{python}"
 
     def run(self, job: SandboxJob) -> SandboxRun:
         self.jobs.append(job)

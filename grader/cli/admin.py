@@ -14,6 +14,7 @@ from grader.challenge import discover, survey
 from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out, show, verbosity
 from grader.errors import GraderError
 from grader.health import HealthCheck
+from grader.models import DEFAULT_PYTHON
 from grader.pipeline import grading_sandbox
 from grader.sandbox import open_sandbox
 from grader.settings import get_settings
@@ -115,9 +116,10 @@ def setup() -> None:
 
     sandbox = grading_sandbox(settings, progress)
     try:
-        err.print(f"runner base: {sandbox.prepare_base()}")
+        err.print(f"runner base: {sandbox.prepare_base(DEFAULT_PYTHON)}")
         for challenge in discover(challenge_roots(settings)):
-            err.print(f"{challenge.id}: {sandbox.image_for(challenge)}")
+            for python in challenge.spec.runtime.pythons:
+                err.print(f"{challenge.id} ({python}): {sandbox.image_for(challenge, python)}")
     finally:
         sandbox.close()
 

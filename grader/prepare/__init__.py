@@ -7,20 +7,22 @@ candidate code, never with network in the container) and installed by the judge 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from grader.challenge import Challenge
-from grader.models import Dependency, DependencyStatus, Prepared
+from grader.models import DEFAULT_PYTHON, Dependency, DependencyStatus, Prepared
 from grader.prepare.cache import OUT_OF_TIME, WheelCache
 from grader.prepare.declared import Entry, Wanted, find_declared
 from grader.prepare.policy import apply_policy, outside_allowlist, project_of
+from grader.prepare.python import choose_python
 from grader.prepare.wheels import Download, Downloader, pip_download
 from grader.settings import Settings
 
-__all__ = ["Download", "Downloader", "pip_download", "prepare"]
+__all__ = ["Download", "Downloader", "choose_python", "pip_download", "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +34,20 @@ def prepare(
     challenge: Challenge,
     settings: Settings,
     *,
-    downloader: Downloader = pip_download,
+    python: str = DEFAULT_PYTHON,
+    downloader: Downloader | None = None,
 ) -> Prepared:
-    """Find, vet and fetch the candidate's dependencies; say what became of each one."""
+    """Find, vet and fetch the candidate's dependencies for ``python``; say what became of
+    each one. (Environment markers are still evaluated for 3.11.)"""
     declared = find_declared(files)
     entries = apply_policy(declared.entries, challenge.spec.candidate)
     wanted = [entry for entry in entries if isinstance(entry, Wanted)]
     cache = WheelCache(
         settings.wheel_cache,
-        downloader,
+        downloader or functools.partial(pip_download, python=python),
         allow_download=settings.allow_dependency_download,
         budget_bytes=settings.wheel_cache_mb * 2**20,
+        python=python,
     )
     deadline = time.monotonic() + settings.prepare_seconds
     wheels, failed = _fetch(cache, sorted({w.pip_spec for w in wanted}), deadline)

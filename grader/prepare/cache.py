@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader.errors import InfrastructureError
+from grader.models import DEFAULT_PYTHON
 from grader.prepare.wheels import Download, Downloader, cache_key
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,13 @@ class WheelCache:
     """Wheels per requirement set under ``root``; downloads only on a miss, when allowed."""
 
     def __init__(
-        self, root: Path, downloader: Downloader, *, allow_download: bool, budget_bytes: int
+        self,
+        root: Path,
+        downloader: Downloader,
+        *,
+        allow_download: bool,
+        budget_bytes: int,
+        python: str = DEFAULT_PYTHON,
     ) -> None:
         self.root = root
         self.store = root / "store"
@@ -46,10 +53,11 @@ class WheelCache:
         self._downloader = downloader
         self._allow_download = allow_download
         self._budget = budget_bytes
+        self._python = python  # the downloader already downloads for it
 
     def fetch(self, requirements: Sequence[str], *, timeout: float) -> Download:
         """The wheels for ``requirements``; a download may take at most ``timeout`` seconds."""
-        key = cache_key(requirements)
+        key = cache_key(requirements, self._python)
         wheels = self._lookup(key)
         if wheels is not None:
             log.debug("wheel cache hit %s", key[:12])

@@ -17,20 +17,27 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.errors import ConfigError
+from grader.models import DEFAULT_PYTHON
 
 log = logging.getLogger(__name__)
 
 PIP_TIMEOUT_SECONDS = 600
-TARGET = (
+PLATFORMS = (
     "--only-binary=:all:",
     *("--platform", "manylinux2014_x86_64"),
     *("--platform", "manylinux_2_17_x86_64"),
     *("--platform", "manylinux_2_28_x86_64"),
     *("--platform", "any"),
-    *("--python-version", "3.11"),
-    *("--implementation", "cp"),
-    *("--abi", "cp311"),
 )
+
+
+def target(python: str = DEFAULT_PYTHON) -> tuple[str, ...]:
+    """pip's options for binary wheels that load in the sandbox's CPython ``python``."""
+    abi = "cp" + python.replace(".", "")
+    return (*PLATFORMS, "--python-version", python, "--implementation", "cp", "--abi", abi)
+
+
+TARGET = target()  # the default Python's
 UNREACHABLE = "package index unreachable"
 _NETWORK_SIGNS = (
     "NewConnectionError",
@@ -68,9 +75,13 @@ class Downloader(Protocol):
 
 
 def pip_download(
-    requirements: Sequence[str], dest: Path, *, timeout: float = PIP_TIMEOUT_SECONDS
+    requirements: Sequence[str],
+    dest: Path,
+    *,
+    timeout: float = PIP_TIMEOUT_SECONDS,
+    python: str = DEFAULT_PYTHON,
 ) -> Download:
-    """The real downloader: ``pip download`` for Linux x86_64 / CPython 3.11, wheels only."""
+    """The real downloader: ``pip download`` for Linux x86_64 / CPython ``python``, wheels only."""
     timeout = min(timeout, PIP_TIMEOUT_SECONDS)
     if importlib.util.find_spec("pip") is None:
         raise ConfigError(
@@ -78,7 +89,7 @@ def pip_download(
             hint="install pip into the grader's environment, or set "
             "GRADER_ALLOW_DEPENDENCY_DOWNLOAD=false",
         )
-    argv = [sys.executable, "-m", "pip", "download", *TARGET, "--disable-pip-version-check"]
+    argv = [sys.executable, "-m", "pip", "download", *target(python), "--disable-pip-version-check"]
     argv += ["--no-input", "--progress-bar", "off", "--retries", "2", "--timeout", "30"]
     argv += ["-d", str(dest), *requirements]
     try:
@@ -109,7 +120,7 @@ def error_line(output: str) -> str:
     return (chosen or "pip download failed without a message")[:300]
 
 
-def cache_key(requirements: Sequence[str]) -> str:
+def cache_key(requirements: Sequence[str], python: str = DEFAULT_PYTHON) -> str:
     """sha256 of the sorted, de-duplicated requirements and the target platform."""
-    text = "\n".join(sorted(set(requirements))) + "\n" + " ".join(TARGET)
+    text = "\n".join(sorted(set(requirements))) + "\n" + " ".join(target(python))
     return hashlib.sha256(text.encode()).hexdigest()

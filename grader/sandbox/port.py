@@ -58,20 +58,22 @@ class WheelResult(Protocol):
 
 
 class WheelDownloader(Protocol):
-    """Puts wheels for pinned ``requirements`` into ``dest``: a challenge image's own wheels.
+    """Puts wheels for pinned ``requirements`` and one Python into ``dest``: a challenge
+    image's own wheels.
 
     Passed in by the caller (``grader.prepare.pip_download``), so the sandbox stage does not
     import the prepare stage.
     """
 
-    def __call__(self, requirements: Sequence[str], dest: Path) -> WheelResult: ...
+    def __call__(self, requirements: Sequence[str], dest: Path, *, python: str) -> WheelResult: ...
 
 
 class Sandbox(Protocol):
     """What grading needs: a challenge's image, and a judge run in a fresh sandbox."""
 
-    def image_for(self, challenge: Challenge) -> str:
-        """The image the challenge runs in, prepared (built) first when it is missing."""
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        """The image the challenge runs in on ``python`` (one of its offered versions),
+        prepared (built) first when it is missing."""
         ...
 
     def run(self, job: SandboxJob) -> SandboxRun:
@@ -82,8 +84,8 @@ class Sandbox(Protocol):
 class SandboxBackend(Sandbox, Protocol):
     """A whole backend: grading, plus the operations that look after it (images, orphans)."""
 
-    def prepare_base(self) -> str:
-        """The runner base every challenge image starts from, prepared when missing."""
+    def prepare_base(self, python: str) -> str:
+        """The runner base for ``python`` challenge images start from, prepared when missing."""
         ...
 
     def health(self, challenges: Iterable[Challenge]) -> tuple[HealthCheck, ...]:

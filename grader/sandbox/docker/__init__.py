@@ -55,13 +55,13 @@ class DockerSandbox:
             self._client = connect(self._settings.docker_host)
         return self._client
 
-    def image_for(self, challenge: Challenge) -> str:
+    def image_for(self, challenge: Challenge, python: str) -> str:
         return ensure_challenge_image(
-            self.client, challenge, self._settings, self._progress, self._downloader
+            self.client, challenge, self._settings, self._progress, self._downloader, python=python
         )
 
-    def prepare_base(self) -> str:
-        return ensure_base_image(self.client, self._settings, self._progress)
+    def prepare_base(self, python: str) -> str:
+        return ensure_base_image(self.client, self._settings, self._progress, python=python)
 
     def run(self, job: SandboxJob) -> SandboxRun:
         runtime = self._settings.sandbox_runtime
@@ -96,10 +96,11 @@ class DockerSandbox:
                 )
             )
         for challenge in challenges:
-            tag = challenge_tag(challenge, settings)
-            present = image_exists(client, tag)
-            fix = "" if present else "grader setup"
-            checks.append(HealthCheck(f"image {challenge.id}", present, tag, fix))
+            for python in challenge.spec.runtime.pythons:
+                tag = challenge_tag(challenge, settings, python)
+                present = image_exists(client, tag)
+                fix = "" if present else "grader setup"
+                checks.append(HealthCheck(f"image {challenge.id} ({python})", present, tag, fix))
         return tuple(checks)
 
     def reap(
