@@ -23,7 +23,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = REPO / "grader" / "harness" / "grader_harness"
 FIXTURES = REPO / "tests" / "fixtures" / "challenges" / "fixture"
-CANDIDATE_UID = 61999
+CANDIDATE_UID = int(
+    os.environ.get("GRADER_TEST_CANDIDATE_UID", "") or 61999
+)  # a shared host: pick your own
 CANDIDATE_PATH = "/usr/bin:/bin"
 
 
@@ -72,6 +74,7 @@ def candidate_env(base: Path, **extra: str) -> dict[str, str]:
         "GRADER_JUDGE_DIR": str(base / "judge"),
         "GRADER_SUBMISSION_DIR": str(base / "submission"),
         "GRADER_WORK_DIR": str(base / "work"),
+        "GRADER_SCRATCH_DIRS": str(base / "scratch"),
         "GRADER_DEPS_DIR": str(base / "deps"),
         "GRADER_CANDIDATE_UID": str(CANDIDATE_UID),
         "GRADER_CANDIDATE_PATH": CANDIDATE_PATH,
@@ -96,6 +99,8 @@ def lay_out(base: Path, tests: Path, submission: Path, wheels: tuple[Path, ...] 
     copy_readable(submission, base / "submission")
     (base / "work").mkdir(mode=0o1777)
     (base / "work").chmod(0o1777)
+    (base / "scratch").mkdir(mode=0o1777)
+    (base / "scratch").chmod(0o1777)
     (base / "deps").mkdir(mode=0o755)
 
 
