@@ -41,6 +41,7 @@ from grader.sandbox.docker import RUN_NONCE_VARIABLE, SandboxJob
 from grader.sandbox.images import service_tag
 from grader.sandbox.runner import DockerSandbox, Sandbox
 from grader.score import score
+from grader.score.cause import explain_failures
 from grader.settings import Settings
 from grader.text import clean_text
 
@@ -175,6 +176,7 @@ def _grade(
         result = score(collected, challenge)
     findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
     outcome, reason = _verdict(findings)
+    reason = reason or explain_failures(collected.tests, collected.facts, list(files))
     skipped = clean_text(", ".join(repo.skipped), MAX_FACT_CHARS)
     facts = {"skipped_entries": skipped} if repo.skipped else {}
     facts.update(scanned)
