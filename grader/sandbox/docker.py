@@ -125,13 +125,15 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
 
 def _create(client: docker.DockerClient, job: SandboxJob) -> str:
     limits = job.limits
+    # tmpfs pages count against the memory limit: what the candidate may write (/work, /tmp,
+    # /dev/shm) stays under half of it, so filling them cannot crowd out the judge.
+    writable = min(limits.disk_mb, limits.memory_mb // 2)
     host_config = client.api.create_host_config(
         network_mode=job.network_mode,
         read_only=True,
         tmpfs={
-            "/work": f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
-            # tmpfs pages count against the memory limit: /tmp gets no more than /work
-            "/tmp": f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"  # noqa: S108 (a tmpfs inside the container)
+            "/work": f"rw,nosuid,nodev,size={writable * 3 // 4}m,nr_inodes=200k,mode=1777",
+            "/tmp": f"rw,nosuid,nodev,noexec,size={writable // 8}m,"  # noqa: S108 (a tmpfs inside the container)
             "nr_inodes=50k,mode=1777",
             # exec: binary wheels (.so) load from here; Docker mounts tmpfs noexec by default.
             "/deps": "rw,exec,nosuid,nodev,size=1024m,mode=0755",
@@ -144,6 +146,7 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
         cap_add=["SETUID", "SETGID", "KILL"],
         security_opt=["no-new-privileges"],
         ipc_mode="private",
+        shm_size=f"{max(4, writable // 8)}m",  # Docker reads 0 as its 64 MB default
         init=True,
         ulimits=[Ulimit(name="core", soft=0, hard=0), Ulimit(name="nofile", soft=1024, hard=1024)],
         log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
