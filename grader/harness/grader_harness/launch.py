@@ -64,6 +64,7 @@ class Launcher:
         }
         self.release = procfile(root or _config.submission_dir()).get("release", "")
         self.chosen: Entry | None = None
+        self.failure: Exception | None = None  # nothing started: later tests fail at once
 
     @contextmanager
     def serve(self, cwd: Path | None = None) -> Iterator[str]:
@@ -77,6 +78,8 @@ class Launcher:
         self._run_release(folder, env)
         if self.chosen is not None:
             return self._enter(stack, self.chosen, folder, env, self.ready_timeout)
+        if self.failure is not None:
+            raise CandidateError(f"the app did not start earlier in this run: {self.failure}")
         if not self.entries:
             raise CandidateError("no way to start the app was found")
         deadline = time.monotonic() + BUDGET_FACTOR * max(
@@ -96,7 +99,8 @@ class Launcher:
                 tried.append(f"{entry.how}: {_last_line(exc)}")
                 if last or time.monotonic() >= deadline:
                     self._say(None, tried)
-                    raise
+                    self.failure = first
+                    raise first from None
                 continue
             if not last and self.probes and self._no_routes(base):
                 attempt.close()
@@ -134,6 +138,8 @@ class Launcher:
     def _say(self, chosen: Entry | None, tried: list[str]) -> None:
         if chosen is not None:
             record_fact("entry_point", chosen.how)
+        else:
+            record_fact("entry_point", f"{self.entries[0].how} (it did not start)")
         if tried:
             record_fact(
                 "entry_point_tried", "; ".join(tried) + ("" if chosen else "; nothing else to try")
