@@ -92,7 +92,8 @@ def candidate_uid() -> int:
 
 
 def candidate_path() -> str:
-    return os.environ.get("GRADER_CANDIDATE_PATH", "") or CANDIDATE_PATH
+    """Console scripts of the candidate's dependencies (and ``python``) first, then the image's."""
+    return os.environ.get("GRADER_CANDIDATE_PATH", "") or f"{deps_dir()}/bin:{CANDIDATE_PATH}"
 
 
 def service_env() -> dict[str, str]:
