@@ -20,18 +20,30 @@ from .appscan import HOST, python_files
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README", "readme.md", "Readme.md")
 MAX_TEXT = 256 * 1024
-_PROCFILE = re.compile(r"^(?P<name>[A-Za-z0-9_-]+):\s*(?P<command>\S.*?)\s*$", re.MULTILINE)
+_PROCFILE = re.compile(r"^(?P<name>[A-Za-z0-9_-]{1,50}):[ \t]*(?P<command>[^\n]*)", re.MULTILINE)
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-_PY = r"(?:python3?(?:\.\d+)?|py)"
+# Every repetition is bounded, so no README makes these backtrack for long.
+_PY = r"(?:python3?(?:\.\d{1,2})?|py)[ \t]{1,5}"
+_SPAN = r"[^\n`]{0,200}?"
+_TARGET = r"(?P<target>[\w./:()'\"-]{1,200})"
 _README_FORMS = (
-    ("flask", re.compile(r"\bflask\s+(?:--app|-A)[\s=]+(?P<target>[\w./:()'\"-]+)[^\n`]*\brun\b")),
-    ("flask", re.compile(r"\bFLASK_APP=(?P<target>[\w./:()'\"-]+)[^\n`]*\bflask\s+run\b")),
-    ("uvicorn", re.compile(r"\buvicorn\s+(?:--\S+\s+)*(?P<target>[\w.]+:[\w]+)(?P<rest>[^\n`]*)")),
-    ("gunicorn", re.compile(r"\bgunicorn\s+(?:-\S+\s+(?:\S+\s+)?)*(?P<target>[\w.]+:\w+)")),
-    ("fastapi", re.compile(r"\bfastapi\s+(?:run|dev)\s+(?P<target>[\w./-]+\.py)")),
-    ("django", re.compile(rf"\b{_PY}\s+(?:\./)?manage\.py\s+runserver\b")),
-    ("module", re.compile(rf"\b{_PY}\s+-m\s+(?P<target>[A-Za-z_][\w.]*)")),
-    ("script", re.compile(rf"\b{_PY}\s+(?P<target>(?:\./)?[\w/.-]+\.py)\b")),
+    ("flask", re.compile(rf"\bflask[ \t]{{1,5}}(?:--app|-A)[ \t=]{{1,5}}{_TARGET}{_SPAN}\brun\b")),
+    ("flask", re.compile(rf"\bFLASK_APP={_TARGET}{_SPAN}\bflask[ \t]{{1,5}}run\b")),
+    (
+        "uvicorn",
+        re.compile(
+            r"\buvicorn[ \t]{1,5}(?:--[\w-]{1,30}(?:=\S{0,100})?[ \t]{1,5}){0,10}"
+            r"(?P<target>[\w.]{1,200}:\w{1,100})(?P<rest>[^\n`]{0,200})"
+        ),
+    ),
+    ("gunicorn", re.compile(rf"\bgunicorn\b{_SPAN}[ \t'\"](?P<target>[\w.]{{1,200}}:\w{{1,100}})")),
+    (
+        "fastapi",
+        re.compile(r"\bfastapi[ \t]{1,5}(?:run|dev)[ \t]{1,5}(?P<target>[\w./-]{1,200}\.py)"),
+    ),
+    ("django", re.compile(rf"\b{_PY}(?:\./)?manage\.py[ \t]{{1,5}}runserver\b")),
+    ("module", re.compile(rf"\b{_PY}-m[ \t]{{1,5}}(?P<target>[A-Za-z_][\w.]{{0,200}})")),
+    ("script", re.compile(rf"\b{_PY}(?P<target>(?:\./)?[\w/.-]{{1,200}}\.py)\b")),
 )
 _NOT_RUN_MODULES = {"pip", "venv", "pytest", "unittest", "virtualenv", "http.server", "build"}
 
@@ -61,7 +73,8 @@ def read_text(path: Path) -> str:
 def procfile(root: Path) -> dict[str, str]:
     """The Procfile's processes, name -> command, in file order."""
     text = read_text(root / "Procfile")
-    return {m["name"]: m["command"] for m in _PROCFILE.finditer(text)}
+    found = {m["name"]: m["command"].strip() for m in _PROCFILE.finditer(text)}
+    return {name: command for name, command in found.items() if command}
 
 
 def project_scripts(root: Path) -> dict[str, str]:
