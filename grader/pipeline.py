@@ -20,26 +20,35 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, scan_facts
+from grader.analyse import analyse, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
 from grader.fetch import check_url, fetch, redact, resolve
 from grader.harness import harness_files
 from grader.models import (
+    Collected,
     Dependency,
+    DependencyStatus,
+    FetchedRepo,
     Finding,
     GradeReport,
     Outcome,
     Phase,
     Prepared,
+    RunFacts,
     SandboxRun,
+    Severity,
 )
-from grader.prepare import prepare
-from grader.report import FEEDBACK_FACT
-from grader.sandbox.docker import RUN_NONCE_VARIABLE, SandboxJob
-from grader.sandbox.images import service_tag
-from grader.sandbox.runner import DockerSandbox, Sandbox
+from grader.prepare import pip_download, prepare
+from grader.sandbox import Progress, Sandbox, SandboxBackend, SandboxJob, open_sandbox
+from grader.sandbox.layout import (
+    HARNESS_FOLDER,
+    OUT_FOLDER,
+    RUN_NONCE_VARIABLE,
+    TESTS_FOLDER,
+    WHEELS_FOLDER,
+)
 from grader.score import score
 from grader.score.cause import explain_failures
 from grader.settings import Settings
@@ -117,10 +126,11 @@ def grade(
         commit=request.commit,
         challenge=request.challenge.ref,
         started_at=started,
+        feedback=request.challenge.spec.feedback,
     )
     own_sandbox = None
     if sandbox is None:
-        sandbox = own_sandbox = DockerSandbox(settings)
+        sandbox = own_sandbox = grading_sandbox(settings)
     try:
         report = _grade(request, settings, sandbox, clock, base)
     except RejectedError as exc:
@@ -134,6 +144,11 @@ def grade(
         if own_sandbox is not None:
             own_sandbox.close()
     return dataclasses.replace(report, timings=clock.timings, finished_at=datetime.now(UTC))
+
+
+def grading_sandbox(settings: Settings, progress: Progress | None = None) -> SandboxBackend:
+    """The configured sandbox, able to build challenge images (their wheels come from pip)."""
+    return open_sandbox(settings, progress=progress, downloader=pip_download)
 
 
 def _grade(
@@ -154,7 +169,7 @@ def _grade(
     with clock.phase(Phase.ANALYSE):
         hidden = _hidden_tests(challenge)
         findings = analyse(files, hidden=hidden)
-        scanned = scan_facts(files, findings, hidden=bool(hidden))
+        scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
         image = sandbox.image_for(challenge)
@@ -167,19 +182,17 @@ def _grade(
             judge_files=_judge_files(challenge, prepared),
             submission_tar=repo.tree_tar,
             env={RUN_NONCE_VARIABLE: nonce},
-            services={name: service_tag(name, settings) for name in challenge.spec.services},
+            services=tuple(challenge.spec.services),
         )
         run = sandbox.run(job)
     with clock.phase(Phase.COLLECT):
         collected = collect(run, challenge, nonce=nonce)
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
-    findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
+    judged = (Finding("judge", Severity.INTEGRITY, problem) for problem in collected.problems)
+    findings += tuple(judged)
     outcome, reason = _verdict(findings)
-    reason = reason or explain_failures(collected.tests, collected.facts, list(files))
-    skipped = clean_text(", ".join(repo.skipped), MAX_FACT_CHARS)
-    facts = {"skipped_entries": skipped} if repo.skipped else {}
-    facts.update(scanned)
+    reason = reason or explain_failures(collected.tests, collected.recorded, list(files))
     return dataclasses.replace(
         base,
         outcome=outcome,
@@ -192,30 +205,29 @@ def _grade(
         image=run.image,
         image_digest=run.image_digest,
         limits=run.limits,
-        facts={
-            **facts,
-            **collected.facts,
-            **_run_facts(run),
-            FEEDBACK_FACT: challenge.spec.feedback.value,
-        },
+        integrity=(*scanned, *collected.checks),
+        run_facts=_run_facts(run, repo, collected),
     )
 
 
 def _verdict(findings: tuple[Finding, ...]) -> tuple[Outcome, str]:
     """Graded, or flagged with the (distinct) integrity evidence as the reason."""
-    integrity = list(dict.fromkeys(f.message for f in findings if f.severity == "integrity"))
+    integrity = list(dict.fromkeys(f.message for f in findings if f.severity is Severity.INTEGRITY))
     if not integrity:
         return Outcome.GRADED, ""
     return Outcome.FLAGGED, "needs human review: " + "; ".join(integrity[:3])
 
 
-def _run_facts(run: SandboxRun) -> dict[str, str]:
-    facts = {"judge_exit_code": str(run.exit_code), **run.facts}
-    if run.timed_out:
-        facts["wall_clock"] = f"the run hit the {run.limits.wall_seconds}s wall-clock limit"
-    if run.oom_killed:
-        facts["memory"] = f"a candidate process hit the {run.limits.memory_mb} MB memory limit"
-    return facts
+def _run_facts(run: SandboxRun, repo: FetchedRepo, collected: Collected) -> RunFacts:
+    return RunFacts(
+        judge_exit_code=run.exit_code,
+        timed_out=run.timed_out,
+        oom_killed=run.oom_killed,
+        services=run.services,
+        skipped_entries=clean_text(", ".join(repo.skipped), MAX_FACT_CHARS),
+        dependency_install=collected.dependency_install,
+        recorded=collected.recorded,
+    )
 
 
 def _listed(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
@@ -227,7 +239,8 @@ def _listed(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
         for d in dependencies[:MAX_LISTED_DEPENDENCIES]
     )
     more = len(dependencies) - len(listed)
-    return listed + ((Dependency(f"... and {more} more", "refused", "not listed"),) if more else ())
+    rest = Dependency(f"... and {more} more", DependencyStatus.REFUSED, "not listed")
+    return listed + ((rest,) if more else ())
 
 
 def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
@@ -240,11 +253,11 @@ def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
 
 
 def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:
-    files = {f"harness/{name}": data for name, data in harness_files().items()}
-    files.update({f"tests/{name}": data for name, data in _hidden_tests(challenge).items()})
+    files = {f"{HARNESS_FOLDER}/{name}": data for name, data in harness_files().items()}
+    files.update({f"{TESTS_FOLDER}/{n}": data for n, data in _hidden_tests(challenge).items()})
     for wheel in prepared.wheels:
-        files[f"wheels/{Path(wheel).name}"] = Path(wheel).read_bytes()
-    files["out/.keep"] = b""
+        files[f"{WHEELS_FOLDER}/{Path(wheel).name}"] = Path(wheel).read_bytes()
+    files[f"{OUT_FOLDER}/.keep"] = b""
     return files
 
 

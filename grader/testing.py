@@ -1,4 +1,5 @@
-"""Builders and fakes for tests: sample reports, tiny challenges, judge output. No Docker, no git.
+"""Builders and fakes for tests: sample reports, tiny challenges, judge output, a fake sandbox.
+No Docker, no git.
 
 The four sample reports (graded, flagged, not_gradable, rejected) are also what the golden
 files in ``tests/golden/`` are rendered from; ``scripts/regen-golden`` rewrites them.
@@ -7,25 +8,34 @@ files in ``tests/golden/`` are rendered from; ``scripts/regen-golden`` rewrites 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from grader.challenge import MANIFEST_FILE, Challenge, load_challenge
+from grader.errors import GraderError
+from grader.health import HealthCheck
 from grader.models import (
     CategoryScore,
     ChallengeRef,
     Dependency,
+    DependencyStatus,
+    Feedback,
     Finding,
     GradeReport,
+    IntegrityCheck,
     Limits,
     Outcome,
+    RunFacts,
     SandboxRun,
+    Severity,
     TestResult,
     TestStatus,
 )
+from grader.sandbox import ReapedSandbox, SandboxJob
+from grader.sandbox.layout import RUN_NONCE_VARIABLE
 
 STARTED = datetime(2025, 3, 4, 9, 30, 0, tzinfo=UTC)
 FINISHED = datetime(2025, 3, 4, 9, 30, 18, tzinfo=UTC)
@@ -71,7 +81,7 @@ SAMPLE_CATEGORIES = (
 SAMPLE_FINDINGS = (
     Finding(
         "bare-except",
-        "warning",
+        Severity.WARNING,
         "bare `except:` also catches KeyboardInterrupt and SystemExit; "
         "catch the exceptions you expect",
         "todo/store.py",
@@ -79,16 +89,16 @@ SAMPLE_FINDINGS = (
     ),
     Finding(
         "print-call",
-        "info",
+        Severity.INFO,
         "print() in library code: use logging, or return the value to the caller",
         "todo/api.py",
         17,
     ),
 )
 SAMPLE_DEPENDENCIES = (
-    Dependency("fastapi==0.115.0", "installed"),
-    Dependency("pydantic>=2", "installed"),
-    Dependency("left-pad-py", "refused", "not on the challenge's allowlist"),
+    Dependency("fastapi==0.115.0", DependencyStatus.INSTALLED),
+    Dependency("pydantic>=2", DependencyStatus.INSTALLED),
+    Dependency("left-pad-py", DependencyStatus.REFUSED, "not on the challenge's allowlist"),
 )
 SAMPLE_TIMINGS = {
     "fetch": 0.41,
@@ -122,26 +132,35 @@ def graded_report(**changes: Any) -> GradeReport:
         image="grader/backend-todo-api:1.2.0",
         image_digest=DIGEST,
         limits=Limits(),
-        facts={
-            "candidate started as": "cli: python -m todo",
-            "commit message": "Add task API",
-            **integrity_facts(),
-        },
+        feedback=Feedback.SUMMARY,
+        integrity=integrity_checks(),
+        run_facts=RunFacts(
+            recorded={
+                "candidate started as": "cli: python -m todo",
+                "commit message": "Add task API",
+            }
+        ),
     )
     return replace(report, **changes)
 
 
-def integrity_facts(*, tamper: str = "nothing found") -> dict[str, str]:
-    """The integrity checks a real run records (``integrity: ...`` facts) and the policy."""
-    return {
-        "integrity: tamper scan": f"24 files checked against 10 tamper rules: {tamper}",
-        "integrity: hidden-test leak scan": "no hidden-test canary string or copy found",
-        "integrity: test-ID manifest": "all 7 expected hidden tests were collected, none extra",
-        "integrity: skipped hidden tests": "none",
-        "integrity: run nonce": "matched",
-        "integrity: must-fail canary": "failed, as it must",
-        "candidate feedback": "summary",
-    }
+def integrity_checks(*, tamper: str = "nothing found") -> tuple[IntegrityCheck, ...]:
+    """The integrity checks a real run records, in run order."""
+    return (
+        IntegrityCheck("tamper scan", f"24 files checked against 10 tamper rules: {tamper}"),
+        IntegrityCheck("hidden-test leak scan", "no hidden-test canary string or copy found"),
+        IntegrityCheck(
+            "test-ID manifest", "all 7 expected hidden tests were collected, none extra"
+        ),
+        IntegrityCheck("skipped hidden tests", "none"),
+        IntegrityCheck("run nonce", "matched"),
+        IntegrityCheck("must-fail canary", "failed, as it must"),
+    )
+
+
+def found(checks: Iterable[IntegrityCheck]) -> dict[str, str]:
+    """Integrity checks as {check: what it found}, for asserting on."""
+    return {check.name: check.found for check in checks}
 
 
 def flagged_report(**changes: Any) -> GradeReport:
@@ -149,7 +168,7 @@ def flagged_report(**changes: Any) -> GradeReport:
     tests = tuple(replace(t, status=TestStatus.PASSED, message="") for t in SAMPLE_TESTS)
     integrity = Finding(
         "pytest-hooks",
-        "integrity",
+        Severity.INTEGRITY,
         "defines the pytest hook `pytest_runtest_makereport`, which can change test outcomes",
         "conftest.py",
         3,
@@ -166,10 +185,8 @@ def flagged_report(**changes: Any) -> GradeReport:
             CategoryScore("robustness", 1.0, 1, 1),
         ),
         findings=(integrity,),
-        facts={
-            "candidate started as": "cli: python -m todo",
-            **integrity_facts(tamper="1 finding, flagged"),
-        },
+        integrity=integrity_checks(tamper="1 finding, flagged"),
+        run_facts=RunFacts(recorded={"candidate started as": "cli: python -m todo"}),
     )
     return replace(report, **changes)
 
@@ -185,7 +202,8 @@ def not_gradable_report(**changes: Any) -> GradeReport:
         categories=(),
         findings=(),
         timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
-        facts={},
+        integrity=(),
+        run_facts=None,
     )
     return replace(report, **changes)
 
@@ -305,3 +323,82 @@ def sandbox_run(
         image_digest=DIGEST,
         limits=Limits(),
     )
+
+
+FAKE_IMAGE = "grader-fake:1"
+Respond = Callable[[SandboxJob], SandboxRun]
+
+
+class FakeSandbox:
+    """A :class:`grader.sandbox.SandboxBackend` that runs nothing.
+
+    Each :meth:`run` records the job and answers with ``respond(job)``, or raises ``fault``
+    (e.g. a ``DockerUnavailableError``) when one is given. :func:`judge_answer` builds the
+    usual ``respond``: what an honest judge of the challenge would write.
+    """
+
+    def __init__(self, respond: Respond | None = None, *, fault: GraderError | None = None) -> None:
+        self.respond = respond
+        self.fault = fault
+        self.jobs: list[SandboxJob] = []
+        self.closed = False
+
+    def image_for(self, challenge: Challenge) -> str:
+        return FAKE_IMAGE
+
+    def prepare_base(self) -> str:
+        return FAKE_IMAGE
+
+    def run(self, job: SandboxJob) -> SandboxRun:
+        self.jobs.append(job)
+        if self.fault is not None:
+            raise self.fault
+        if self.respond is None:
+            raise AssertionError("FakeSandbox.run called but the test gave no respond()")
+        return self.respond(job)
+
+    def health(self, challenges: Iterable[Challenge]) -> tuple[HealthCheck, ...]:
+        return (HealthCheck("fake sandbox", True, FAKE_IMAGE),)
+
+    def reap(self, older_than_seconds: int) -> tuple[ReapedSandbox, ...]:
+        return ()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def judge_answer(
+    challenge: Challenge,
+    statuses: Mapping[str, str] | None = None,
+    *,
+    canary: str = "failed",
+    nonce: str | None = None,
+    facts: Mapping[str, str] | None = None,
+    finished: bool = True,
+    **run: Any,
+) -> Respond:
+    """A ``respond`` for :class:`FakeSandbox`: the challenge's manifest collected, each test
+    ending as ``statuses`` says (default passed), the canary echoing the job's nonce (or
+    ``nonce``), ``facts`` recorded, and (unless ``finished`` is false, as when the judge was
+    killed) the finished event; ``run`` sets :func:`sandbox_run` fields (``timed_out``...).
+    """
+    categories = _manifest_categories(challenge)
+
+    def respond(job: SandboxJob) -> SandboxRun:
+        lines = results_jsonl(categories, statuses, finished=0 if finished else None)
+        body, end = lines.splitlines(keepends=True), b""
+        if finished:
+            end = body.pop()  # the finished event comes last
+        echoed = nonce if nonce is not None else job.env.get(RUN_NONCE_VARIABLE, "")
+        extra = [{"event": "fact", "key": k, "value": v} for k, v in (facts or {}).items()]
+        extra.append({"event": "canary", "status": canary, "nonce": echoed})
+        events = b"".join(json.dumps(e).encode() + b"\n" for e in extra)
+        return sandbox_run(b"".join(body) + events + end, **run)
+
+    return respond
+
+
+def _manifest_categories(challenge: Challenge) -> dict[str, str]:
+    """Test ID -> category, the first declared category for every manifest entry."""
+    first = challenge.spec.categories[0].name
+    return dict.fromkeys(challenge.manifest(), first)

@@ -14,8 +14,7 @@ from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest
-from grader.pipeline import grade as run_grade
-from grader.record import record
+from grader.record import Finished, grade_here
 from grader.report import to_json_dict
 from grader.settings import Settings, get_settings
 
@@ -71,8 +70,12 @@ def grade(
     settings = get_settings()
     challenge = find_challenge(challenge_id, challenge_roots(settings, challenges_dir))
     request = GradeRequest(url=repo_url, challenge=challenge, ref=ref)
-    report = run_grade(request, settings) if as_json else _with_progress(request, settings)
-    paths = record(report, settings, out)
+    report, finished = (
+        grade_here(request, settings, out_dir=out)
+        if as_json
+        else _with_progress(request, settings, out)
+    )
+    paths = finished.paths
     if as_json:
         reports = {kind: str(path) for kind, path in paths.items()}
         click.echo(json.dumps({**to_json_dict(report), "reports": reports}))
@@ -95,14 +98,16 @@ class _PhaseProgress:
         err.print(f"  [green]✓[/] {phase.value:<8} {seconds:6.2f}s")
 
 
-def _with_progress(request: GradeRequest, settings: Settings) -> GradeReport:
+def _with_progress(
+    request: GradeRequest, settings: Settings, out_dir: Path | None
+) -> tuple[GradeReport, Finished]:
     challenge = request.challenge
     err.print(
         f"Grading {escape(request.url)} against [bold]{challenge.id}[/] v{challenge.spec.version}"
     )
     progress = _PhaseProgress(challenge.id)
     with progress.status:
-        return run_grade(request, settings, observer=progress)
+        return grade_here(request, settings, observer=progress, out_dir=out_dir)
 
 
 def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:

@@ -330,7 +330,7 @@ def _run_row(claim: Claim, record: RunRecord, phases: dict[str, datetime | None]
         id=record.run_id,
         submission_id=claim.submission_id,
         attempt=claim.attempt,
-        outcome=str(Outcome(record.outcome)),
+        outcome=_outcome(record.outcome),
         score=record.score,
         reason=record.reason,
         commit_sha=record.commit_sha,
@@ -344,6 +344,12 @@ def _run_row(claim: Claim, record: RunRecord, phases: dict[str, datetime | None]
         report=record.report,
         phases={name: at.isoformat() for name, at in phases.items() if at is not None},
     )
+
+
+def _outcome(value: str) -> str:
+    if value not in set(Outcome):
+        raise ValueError(f"unknown outcome {value!r}, expected one of {[str(o) for o in Outcome]}")
+    return str(value)
 
 
 def _get(session: Session, submission_id: str) -> SubmissionTable:

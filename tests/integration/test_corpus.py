@@ -71,7 +71,8 @@ def test_a_repository_starts_as_its_author_does_and_lands_in_its_band(
 ) -> None:
     spec, report = EXPECTED[name], reports[name]
     assert report.outcome is Outcome.GRADED, report.reason
-    assert spec["start"] in report.facts.get("entry_point", ""), report.facts
+    facts = report.run_facts.recorded if report.run_facts else {}
+    assert spec["start"] in facts.get("entry_point", ""), facts
     low, high = spec["band"]
     failures = [(t.id, t.message[:300]) for t in report.tests if t.status.value != "passed"]
     assert report.score is not None and low <= report.score <= high, (report.score, failures)
@@ -79,7 +80,7 @@ def test_a_repository_starts_as_its_author_does_and_lands_in_its_band(
         assert report.reason, "a score of 0 must say why at the top"
     assert spec.get("reason", "") in report.reason
     for key, words in spec.get("facts", {}).items():
-        assert words in report.facts.get(key, ""), report.facts
+        assert words in facts.get(key, ""), facts
 
 
 def test_a_committed_tasks_json_changes_nothing(

@@ -18,9 +18,9 @@ from grader.errors import InfrastructureError
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN
-from grader.sandbox.images import ensure_service_image
-from grader.sandbox.services import running_services, usage_summary
+from grader.sandbox.docker.container import LABEL_RUN
+from grader.sandbox.docker.images import ensure_service_image
+from grader.sandbox.docker.services import running_services, usage_summary
 from grader.settings import get_settings
 
 pytestmark = pytest.mark.docker
@@ -82,7 +82,8 @@ def test_judge_has_no_network_but_loopback(report: GradeReport) -> None:
 
 def test_report_says_which_services_ran_and_which_the_candidate_used(report: GradeReport) -> None:
     # A RESP PING is a Redis command; a bare TCP connect is no PostgreSQL transaction.
-    assert report.facts["services"] == "postgres (not used), redis (used)"
+    assert report.run_facts is not None
+    assert report.run_facts.services == "postgres (not used), redis (used)"
 
 
 def test_nothing_is_left_behind_after_a_run(

@@ -24,8 +24,8 @@ import docker.errors
 from grader.challenge import Challenge
 from grader.models import GradeReport, SandboxRun, TestStatus
 from grader.sandbox import SandboxJob
-from grader.sandbox.docker import LABEL_RUN
-from grader.sandbox.runner import DockerSandbox
+from grader.sandbox.docker import DockerSandbox
+from grader.sandbox.docker.container import LABEL_RUN
 from grader.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -72,7 +72,8 @@ def message(report: GradeReport, which: str) -> str:
 def seen(report: GradeReport, prefix: str = "probe") -> dict[str, Any]:
     """What the candidate's ``probe()`` (or ``after()``) returned, from the report's facts."""
     found: dict[str, Any] = {}
-    for key, raw in report.facts.items():
+    recorded = report.run_facts.recorded if report.run_facts else {}
+    for key, raw in recorded.items():
         if key.startswith(f"{prefix}."):
             try:
                 found[key.removeprefix(f"{prefix}.")] = json.loads(raw)
