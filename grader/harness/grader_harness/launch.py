@@ -57,12 +57,9 @@ class Launcher:
         self.entries = list(entries)[:MAX_TRIES]
         self.probes = tuple(probes)
         self.ready_timeout = ready_timeout or _config.test_seconds()
-        self.processes = {
-            name: command
-            for name, command in procfile(root or _config.submission_dir()).items()
-            if name not in {"web", "release"}
-        }
-        self.release = procfile(root or _config.submission_dir()).get("release", "")
+        declared = procfile(root or _config.submission_dir())
+        self.release = declared.get("release", "")
+        self.processes = {k: v for k, v in declared.items() if k not in {"web", "release"}}
         self.chosen: Entry | None = None
         self.failure: Exception | None = None  # nothing started: later tests fail at once
 
