@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -64,14 +64,14 @@ class Launcher:
         self.failure: Exception | None = None  # nothing started: later tests fail at once
 
     @contextmanager
-    def serve(self, cwd: Path | None = None) -> Iterator[str]:
+    def serve(self, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Iterator[str]:
         """Yield the app's base URL; ``cwd`` (default: a new workspace) is where it runs."""
         folder = cwd or new_workspace()
         with ExitStack() as stack:
-            yield self._start(stack, folder)
+            yield self._start(stack, folder, env or {})
 
-    def _start(self, stack: ExitStack, folder: Path) -> str:
-        env = {"PYTHONPATH": f"{folder}/src:{folder}:{_config.deps_dir()}"}
+    def _start(self, stack: ExitStack, folder: Path, extra: Mapping[str, str]) -> str:
+        env = {"PYTHONPATH": f"{folder}/src:{folder}:{_config.deps_dir()}", **extra}
         self._run_release(folder, env)
         if self.chosen is not None:
             return self._enter(stack, self.chosen, folder, env, self.ready_timeout)
