@@ -52,6 +52,7 @@ from grader.sandbox.layout import (
     WHEELS_FOLDER,
 )
 from grader.score import score
+from grader.score.cause import explain_failures
 from grader.settings import Settings
 from grader.text import clean_text
 
@@ -200,6 +201,7 @@ def _grade(
     judged = (Finding("judge", Severity.INTEGRITY, problem) for problem in collected.problems)
     findings += tuple(judged)
     outcome, reason = _verdict(findings)
+    reason = reason or explain_failures(collected.tests, collected.recorded, list(files))
     return dataclasses.replace(
         base,
         outcome=outcome,

@@ -31,9 +31,11 @@ from grader.validate.checks import (
     check_reference,
     check_repeats,
     check_sample,
+    check_sample_data,
     check_samples_present,
     check_starter,
     load_bands,
+    with_sample_data,
 )
 from grader.validate.loopback import loopback_grader, write_manifest
 from grader.validate.mutants import Mutant, plan_mutants
@@ -135,6 +137,7 @@ def run_checks(
         work: dict[str, tuple[Path, int | None]] = {
             **{f"repeat {n}": (root / "reference", None) for n in range(2, REPEATS + 1)},
             "starter": (root / "starter", None),
+            "sample data": (with_sample_data(root / "reference", Path(tmp) / "data"), None),
             **{f"sample {name}": (root / "samples" / name, None) for name in samples},
             **{
                 f"mutant {i}: {m.name}": (
@@ -151,6 +154,7 @@ def run_checks(
         check_repeats([reference, *(reports[f"repeat {n}"] for n in range(2, REPEATS + 1))]),
         check_starter(reports["starter"]),
         check_samples_present(samples, bands),
+        check_sample_data(reports["sample data"]),
         *(check_sample(name, reports[f"sample {name}"], bands.get(name)) for name in samples),
         *(check_mutant(m, reports[f"mutant {i}: {m.name}"]) for i, m in enumerate(planned, 1)),
     )

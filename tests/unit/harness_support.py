@@ -77,6 +77,7 @@ def candidate_env(base: Path, **extra: str) -> dict[str, str]:
         "GRADER_JUDGE_DIR": str(base / "judge"),
         "GRADER_SUBMISSION_DIR": str(base / "submission"),
         "GRADER_WORK_DIR": str(base / "work"),
+        "GRADER_SCRATCH_DIRS": str(base / "scratch"),
         "GRADER_DEPS_DIR": str(base / "deps"),
         "GRADER_CANDIDATE_UID": str(CANDIDATE_UID),
         "GRADER_CANDIDATE_PATH": CANDIDATE_PATH,
@@ -101,6 +102,8 @@ def lay_out(base: Path, tests: Path, submission: Path, wheels: tuple[Path, ...] 
     copy_readable(submission, base / "submission")
     (base / "work").mkdir(mode=0o1777)
     (base / "work").chmod(0o1777)
+    (base / "scratch").mkdir(mode=0o1777)
+    (base / "scratch").chmod(0o1777)
     (base / "deps").mkdir(mode=0o755)
 
 

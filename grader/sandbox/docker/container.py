@@ -125,15 +125,16 @@ def _create(
     client: docker.DockerClient, job: SandboxJob, uid: int, runtime: str, network_mode: str
 ) -> str:
     limits = job.limits
+    # tmpfs pages count against the memory limit: what the candidate may write (/work, /tmp,
+    # /dev/shm) stays under half of it, so filling them cannot crowd out the judge.
+    writable = min(limits.disk_mb, limits.memory_mb // 2)
     host_config = client.api.create_host_config(
         network_mode=network_mode,
         runtime=runtime,
         read_only=True,
         tmpfs={
-            WORK_DIR: f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
-            # tmpfs pages count against the memory limit: /tmp gets no more than /work
-            SCRATCH_DIR: f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"
-            "nr_inodes=50k,mode=1777",
+            WORK_DIR: f"rw,nosuid,nodev,size={writable * 3 // 4}m,nr_inodes=200k,mode=1777",
+            SCRATCH_DIR: f"rw,nosuid,nodev,noexec,size={writable // 8}m,nr_inodes=50k,mode=1777",
             # exec: binary wheels (.so) load from here; Docker mounts tmpfs noexec by default.
             DEPS_DIR: "rw,exec,nosuid,nodev,size=1024m,mode=0755",
         },
@@ -145,6 +146,7 @@ def _create(
         cap_add=["SETUID", "SETGID", "KILL"],
         security_opt=["no-new-privileges"],
         ipc_mode="private",
+        shm_size=f"{max(4, writable // 8)}m",  # Docker reads 0 as its 64 MB default
         init=True,
         ulimits=[Ulimit(name="core", soft=0, hard=0), Ulimit(name="nofile", soft=1024, hard=1024)],
         log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
