@@ -2,7 +2,8 @@
 
 Candidate code never runs in the judge's process: every helper starts it as the candidate uid
 in a child process, and values come back as text or JSON. See ``docs/sandbox.md``. This package
-imports only the standard library (and pytest, in ``plugin``): it is copied into the container.
+imports only the standard library (and pytest, in ``plugin`` and ``cutshort``): it is copied
+into the container.
 """
 
 from .cli import CliResult, run_cli

@@ -13,6 +13,7 @@ import shlex
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -23,6 +24,8 @@ from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, Ca
 OUTPUT_CAP = 1024 * 1024
 LINE_CAP = 16 * 1024 * 1024
 FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable", "Cannot fork")
+LIMIT_GRACE = 1.0  # seconds a command may sit at the process limit before it is stopped
+_POLL = 0.25  # seconds between looks at the candidate's process count while waiting
 _active_sessions = 0  # long-lived helpers running now (serve_app, functions)
 
 
@@ -165,12 +168,29 @@ class CandidateProcess:
             pass  # the candidate closed its stdin or exited, or we closed it: nothing to give
 
     def wait(self, seconds: float) -> bool:
-        """Whether the process exited within ``seconds``."""
-        try:
-            self.proc.wait(seconds)
-        except subprocess.TimeoutExpired:
-            return False
-        return True
+        """Whether the process exited within ``seconds``.
+
+        A command whose processes sit at the process limit for :data:`LIMIT_GRACE` seconds
+        (a fork bomb) is not waited for any longer: nothing it does from there on can succeed,
+        and :meth:`verdict` will call it a resource limit, not a timeout.
+        """
+        deadline = time.monotonic() + seconds
+        since: float | None = None  # when the candidate was first seen at the process limit
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                self.proc.wait(max(0.0, min(_POLL, remaining)))
+            except subprocess.TimeoutExpired:
+                if remaining <= _POLL:
+                    return False
+            else:
+                return True
+            if not _uid.can_switch():
+                continue
+            now = time.monotonic()
+            since = (since or now) if at_process_limit(_uid.count_tasks()) else None
+            if since is not None and now - since >= LIMIT_GRACE:
+                return False
 
     def stop(self) -> None:
         """Kill the process group, and every candidate process unless a session still runs."""
@@ -194,7 +214,7 @@ class CandidateProcess:
         """Timeout or resource limit, judged after :meth:`stop`; ``None`` for neither."""
         what = describe(self.argv)
         nproc = _config.candidate_nproc()
-        if self.tasks_seen >= nproc - max(2, nproc // 32) or (
+        if at_process_limit(self.tasks_seen) or (
             (failed or timed_out) and any(m in self.stderr.text()[-4000:] for m in FORK_FAILURES)
         ):
             return CandidateResourceLimit(f"{what} hit the process limit ({nproc} processes)")
@@ -207,6 +227,12 @@ class CandidateProcess:
     def oom_killed(self) -> bool:
         ours = self.killed and self.proc.returncode == -9
         return _uid.oom_kills() > self._oom_before or (self.proc.returncode == -9 and not ours)
+
+
+def at_process_limit(tasks: int) -> bool:
+    """Whether ``tasks`` candidate tasks means the process limit was reached (or nearly)."""
+    nproc = _config.candidate_nproc()
+    return tasks >= nproc - max(2, nproc // 32)
 
 
 def oom_words() -> str:

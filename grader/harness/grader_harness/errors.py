@@ -30,3 +30,7 @@ class CandidateTimeout(CandidateVerdict):
 
 class CandidateResourceLimit(CandidateVerdict):
     """The candidate's code was killed by the out-of-memory killer or hit the process limit."""
+
+
+class CandidateStartupTimeout(CandidateTimeout):
+    """The candidate's service never accepted connections within its start-up time limit."""

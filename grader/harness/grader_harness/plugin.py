@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from . import _config, _proc, _uid, canary, results
+from . import _config, _proc, _uid, canary, cutshort, results
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
 from .workspace import current_workspace, reset_workspace, reset_writable
 
@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "category(name): the rubric category of a hidden test")
     results.open_stream(_config.results_file())
     _uid.become_subreaper()
+    config.pluginmanager.register(cutshort, "grader-cutshort")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -95,10 +96,13 @@ def pytest_runtest_makereport(
     report: pytest.TestReport = outcome.get_result()
     if report.failed and not canary.is_canary(item):
         _hidden_failures += 1
-    state = _states.setdefault(item.nodeid, {"status": "passed", "message": "", "duration": 0.0})
+    state = _states.setdefault(
+        item.nodeid, {"status": "passed", "message": "", "duration": 0.0, "cause": ""}
+    )
     state["duration"] += report.duration
     if state["status"] == "passed" and not report.passed:
         exc = call.excinfo.value if call.excinfo is not None else None
+        state["cause"] = cutshort.cause_of(exc)
         if report.skipped:
             state["status"] = "skipped"
         elif exc is not None:
@@ -113,6 +117,7 @@ def pytest_runtest_makereport(
         if canary.is_canary(item):
             results.write({"event": "canary", "status": state["status"], "nonce": canary.nonce()})
             return
+        cutshort.observe(state["cause"], state["message"])
         event = {"event": "test", "id": item.nodeid, "status": state["status"]}
         event.update(duration=round(state["duration"], 3), message=state["message"])
         results.write(event)

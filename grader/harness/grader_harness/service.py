@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import _config, _proc
 from ._proc import CandidateProcess
-from .errors import CandidateError, CandidateTimeout, CandidateVerdict
+from .errors import CandidateError, CandidateStartupTimeout, CandidateTimeout, CandidateVerdict
 from .workspace import current_workspace
 
 
@@ -49,7 +49,7 @@ def _wait_until_ready(proc: CandidateProcess, port: int, seconds: float) -> None
                 raise verdict
             msg = f"{_proc.describe(proc.argv)} did not accept connections on port {port}"
             msg += f" within {seconds:g} s"
-            raise CandidateTimeout(msg)
+            raise CandidateStartupTimeout(msg)
         time.sleep(0.05)
 
 
