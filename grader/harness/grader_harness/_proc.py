@@ -25,7 +25,7 @@ OUTPUT_CAP = 1024 * 1024
 LINE_CAP = 16 * 1024 * 1024
 FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable", "Cannot fork")
 LIMIT_GRACE = 1.0  # seconds a command may sit at the process limit before it is stopped
-_POLL = 0.25  # seconds between looks at the candidate's process count while waiting
+POLL = 0.25  # seconds between looks at the candidate's process count while waiting
 _active_sessions = 0  # long-lived helpers running now (serve_app, functions)
 
 
@@ -148,6 +148,7 @@ class CandidateProcess:
         self._stopped = False
         self.killed = False
         self.tasks_seen = 0
+        self._limit_since: float | None = None  # when the candidate was seen at its limit
         self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
         self._session = session  # a long-lived helper: others must not kill it meanwhile
         if session:
@@ -170,27 +171,34 @@ class CandidateProcess:
     def wait(self, seconds: float) -> bool:
         """Whether the process exited within ``seconds``.
 
-        A command whose processes sit at the process limit for :data:`LIMIT_GRACE` seconds
-        (a fork bomb) is not waited for any longer: nothing it does from there on can succeed,
-        and :meth:`verdict` will call it a resource limit, not a timeout.
+        A command that stays at the process limit (:meth:`at_limit`) is not waited for any
+        longer: nothing it does from there on can succeed, and :meth:`verdict` will call it a
+        resource limit, not a timeout.
         """
         deadline = time.monotonic() + seconds
-        since: float | None = None  # when the candidate was first seen at the process limit
         while True:
             remaining = deadline - time.monotonic()
             try:
-                self.proc.wait(max(0.0, min(_POLL, remaining)))
+                self.proc.wait(max(0.0, min(POLL, remaining)))
             except subprocess.TimeoutExpired:
-                if remaining <= _POLL:
+                if remaining <= POLL or self.at_limit():
                     return False
             else:
                 return True
-            if not _uid.can_switch():
-                continue
-            now = time.monotonic()
-            since = (since or now) if at_process_limit(_uid.count_tasks()) else None
-            if since is not None and now - since >= LIMIT_GRACE:
-                return False
+
+    def at_limit(self) -> bool:
+        """Whether the candidate has been at its process limit for :data:`LIMIT_GRACE` seconds.
+
+        Call it every :data:`POLL` seconds while waiting; each call counts the candidate's tasks.
+        """
+        if not _uid.can_switch():
+            return False
+        now = time.monotonic()
+        if not at_process_limit(_uid.count_tasks()):
+            self._limit_since = None
+            return False
+        self._limit_since = self._limit_since or now
+        return now - self._limit_since >= LIMIT_GRACE
 
     def stop(self) -> None:
         """Kill the process group, and every candidate process unless a session still runs."""

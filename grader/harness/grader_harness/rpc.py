@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _config
-from ._proc import FORK_FAILURES, CandidateProcess, oom_words
+from ._proc import FORK_FAILURES, POLL, CandidateProcess, oom_words
 from ._shim import SHIM_SOURCE
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
 from .workspace import current_workspace
@@ -79,10 +79,13 @@ class FunctionsClient:
         assert proc.lines is not None
         deadline = time.monotonic() + self.timeout
         while True:
+            remaining = deadline - time.monotonic()
             try:
-                line = proc.lines.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                line = proc.lines.queue.get(timeout=max(0.0, min(POLL, remaining)))
             except queue.Empty:
-                raise self._dead(proc, what, timed_out=True) from None
+                if remaining <= POLL or proc.at_limit():
+                    raise self._dead(proc, what, timed_out=True) from None
+                continue
             if line is None:
                 raise self._dead(proc, what, timed_out=False)
             if not line:
