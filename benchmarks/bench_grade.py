@@ -1,7 +1,10 @@
 """Time N gradings per phase, against bare pytest on the host and the naive docker script.
 
 Run with ``scripts/benchmark [-n N] [--challenge ID] [--sample NAME]``. Prints a table and
-writes docs/benchmarks.md. Figures, not assertions: nothing here fails on a slow machine.
+writes docs/benchmarks.md. Beside the phases it grades a fork-bomb variant of the sample (a
+task-tracker CLI) against the honest one, and measures the judge's fixed cost per test and
+per helper call with an empty candidate program (:mod:`benchmarks.bench_harness`) against the
+hidden suite's time in tests. Figures, not assertions: nothing here fails on a slow machine.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks import bench_harness
 from grader.challenge import Challenge, find_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.harness import HARNESS_PACKAGE
@@ -27,6 +31,7 @@ from grader.models import Outcome
 from grader.pipeline import GradeRequest, grade, grading_sandbox
 from grader.sandbox.docker.images import challenge_tag
 from grader.settings import PROJECT_ROOT, Settings, get_settings
+from tests.integration.hostile import BOMB, TASK_TRACKER_CLI, variant
 
 ROOT = PROJECT_ROOT
 PHASES = ("fetch", "analyse", "prepare", "sandbox", "collect", "score")
@@ -120,6 +125,20 @@ def bench_naive(challenge: Challenge, url: str, image: str, n: int) -> list[floa
     return _time(once, n)
 
 
+def bench_fork_bomb(
+    challenge: Challenge, sample: Path, server: GitServer, settings: Settings
+) -> float | None:
+    """Seconds to grade ``sample`` with a fork bomb at the start of its CLI (task-tracker)."""
+    if not (sample / TASK_TRACKER_CLI).is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="bench-bomb-") as tmp:
+        make_bare_repo(variant(sample, Path(tmp) / "bomb", BOMB), server.root, "forkbomb")
+    url = server.url_for("forkbomb")
+    start = time.perf_counter()
+    grade(GradeRequest(url=url, challenge=challenge), settings)
+    return time.perf_counter() - start
+
+
 def measure_memory(challenge: Challenge, url: str, settings: Settings) -> float:
     """Peak Python heap of one grading in this process, in MiB (the worker's own footprint)."""
     tracemalloc.start()
@@ -146,20 +165,32 @@ def main() -> None:
         settings = base.model_copy(
             update={"repo_allowlist": (*base.repo_allowlist, server.base_url + "/")}
         )
-        grade(GradeRequest(url=url, challenge=challenge), settings)  # warm-up: images, caches
+        honest = grade(GradeRequest(url=url, challenge=challenge), settings)  # warm-up too
         grader = bench_grader(challenge, url, settings, args.n)
         bare = bench_bare_pytest(challenge, sample, args.n)
         naive = bench_naive(challenge, url, challenge_tag(challenge, settings), args.n)
         peak = measure_memory(challenge, url, settings)
+        bomb = bench_fork_bomb(challenge, sample, server, settings)
+        costs = bench_harness.measure(settings)
 
+    total = statistics.mean(grader["total"])
     rows = [(f"grader: {p}", _stats(grader[p])) for p in (*PHASES, "total")]
     rows += [
         ("bare pytest on the host (floor)", _stats(bare)),
         ("naive clone + docker run", _stats(naive)),
+        ("grade() vs naive clone + docker run", f"{total / statistics.mean(naive):.2f} x"),
     ]
-    overhead = statistics.mean(grader["total"]) - statistics.mean(bare)
+    overhead = total - statistics.mean(bare)
     rows.append(("grader overhead over the floor", f"{overhead:.3f}"))
     rows.append(("peak Python heap per grading (MiB)", f"{peak:.1f}"))
+    if bomb is not None:
+        rows.append(("fork-bomb grading (every command bombs)", f"{bomb:.3f}"))
+        rows.append(("fork-bomb grading vs honest", f"{bomb / total:.2f} x"))
+    in_tests = sum(t.duration for t in honest.tests)
+    rows.append((f"hidden suite: time in {len(honest.tests)} tests", f"{in_tests:.3f}"))
+    rows += costs.rows()
+    fixed = len(honest.tests) * costs.empty_test
+    rows.append(("judge fixed cost per test x tests", f"{fixed:.3f} ({fixed / in_tests:.0%})"))
     width = max(len(name) for name, _ in rows)
     print(f"{args.challenge} / {args.sample}, n={args.n}, seconds (mean, min, max)")
     for name, value in rows:

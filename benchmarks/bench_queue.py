@@ -1,6 +1,6 @@
 """Throughput and queue latency of grading behind the queue, against the core run sequentially.
 
-Run with ``scripts/benchmark-queue [-n N] [--concurrency 1,2,4] [--challenge DIR] [--sample S]``.
+Run with ``scripts/benchmark-queue [-n N] [--concurrency 1,2] [--challenge DIR] [--sample S]``.
 Starts a real Redis and PostgreSQL (Debian binaries, free ports) and one ``grader worker`` per
 round with the given concurrency, submits N copies of a sample, and reports submissions per
 minute and the queue latency (submit to claim, and submit to sandbox start). Figures only.
@@ -148,8 +148,8 @@ def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge) -> No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=12, help="submissions per row (default 12)")
-    parser.add_argument("--concurrency", default="1,2,4", help="worker concurrencies to time")
+    parser.add_argument("-n", type=int, default=10, help="submissions per row (default 10)")
+    parser.add_argument("--concurrency", default="1,2", help="worker concurrencies to time")
     parser.add_argument("--challenge", type=Path, default=FIXTURE, help="a challenge folder")
     parser.add_argument("--sample", default="good", help="submission under submissions/")
     args = parser.parse_args()

@@ -7,7 +7,6 @@ other test. Assertions count tests run and cut short; timings belong in ``benchm
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,41 +17,19 @@ from grader.challenge import load_challenge
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.settings import PROJECT_ROOT, get_settings
 from grader.validate.loopback import LoopbackGrader, loopback_grader
+from tests.integration.hostile import BOMB, SLOW, variant
 
 pytestmark = pytest.mark.docker
 
 CHALLENGE = PROJECT_ROOT / "challenges" / "devops" / "task-tracker"
-CLI = Path("src") / "task_tracker" / "cli.py"
+SAMPLE = CHALLENGE / "samples" / "strong"
 CUT_SHORT = "not run: the run was cut short"
-BOMB = """    import os
-
-    while True:
-        try:
-            os.fork()
-        except OSError:
-            pass
-"""
-SLOW = """    import time
-
-    if argv is None and sys.argv[1:] == ["add", "New task"]:
-        time.sleep(120)
-"""
 
 
 @pytest.fixture(scope="module")
 def grader(docker_client: docker.DockerClient, base_image: str) -> Iterator[LoopbackGrader]:
     with loopback_grader(load_challenge(CHALLENGE), get_settings()) as loopback:
         yield loopback
-
-
-def _variant(tmp_path: Path, name: str, first_lines: str) -> Path:
-    """The strong sample with ``first_lines`` run at the start of ``main()``."""
-    folder = shutil.copytree(CHALLENGE / "samples" / "strong", tmp_path / name)
-    source = (folder / CLI).read_text(encoding="utf-8")
-    head = "def main(argv: list[str] | None = None) -> int:\n"
-    assert head in source
-    (folder / CLI).write_text(source.replace(head, head + first_lines), encoding="utf-8")
-    return folder
 
 
 def _cut_short(report: GradeReport) -> list[str]:
@@ -62,7 +39,7 @@ def _cut_short(report: GradeReport) -> list[str]:
 def test_a_fork_bomb_is_cut_short_as_a_resource_limit(
     grader: LoopbackGrader, tmp_path: Path
 ) -> None:
-    report = grader(_variant(tmp_path, "forkbomb", BOMB))
+    report = grader(variant(SAMPLE, tmp_path / "forkbomb", BOMB))
     assert report.outcome is Outcome.GRADED, report.reason
     assert {t.status for t in report.tests} == {TestStatus.RESOURCE_LIMIT}
     ran = [t for t in report.tests if not t.message.startswith(CUT_SHORT)]
@@ -75,7 +52,7 @@ def test_a_fork_bomb_is_cut_short_as_a_resource_limit(
 def test_an_honest_program_slow_on_one_test_keeps_every_other_test(
     grader: LoopbackGrader, tmp_path: Path
 ) -> None:
-    report = grader(_variant(tmp_path, "slow", SLOW))
+    report = grader(variant(SAMPLE, tmp_path / "slow", SLOW))
     assert report.outcome is Outcome.GRADED, report.reason
     slow = [t for t in report.tests if t.status is not TestStatus.PASSED]
     assert [t.status for t in slow] == [TestStatus.TIMEOUT], [(t.id, t.message) for t in slow]

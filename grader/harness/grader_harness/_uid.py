@@ -88,7 +88,11 @@ def oom_kills() -> int:
 
 
 def count_tasks(*, live_only: bool = False) -> int:
-    """Tasks (processes and threads: what RLIMIT_NPROC counts) of the candidate's real uid."""
+    """Tasks (processes and threads: what RLIMIT_NPROC counts) of the candidate's real uid.
+
+    It runs after every candidate command, so it reads each ``/proc/<pid>/status`` once and
+    looks up only the three fields it needs.
+    """
     uid = str(_config.candidate_uid())
     total = 0
     for entry in os.scandir("/proc"):
@@ -98,13 +102,21 @@ def count_tasks(*, live_only: bool = False) -> int:
             status = Path(entry.path, "status").read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue  # the process ended while we looked
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("Uid", "").split()[:1] != [uid]:
+        if _field(status, "Uid").split()[:1] != [uid]:
             continue
-        if live_only and fields.get("State", "").strip().startswith("Z"):
+        if live_only and _field(status, "State").startswith("Z"):
             continue
-        total += int(fields.get("Threads", "1").strip() or 1)
+        total += int(_field(status, "Threads") or 1)
     return total
+
+
+def _field(status: str, name: str) -> str:
+    """The value of ``name:`` in a ``/proc/<pid>/status`` text, stripped ('' when absent)."""
+    start = status.find(f"\n{name}:")
+    if start < 0:
+        return ""
+    end = status.find("\n", start + 1)
+    return status[start + len(name) + 2 : end if end >= 0 else len(status)].strip()
 
 
 def become_subreaper() -> None:

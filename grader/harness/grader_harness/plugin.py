@@ -155,8 +155,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     with _backstop():
         yield
-        reset_workspace()
-        if not _proc.sessions_active():  # a module's app may still run: its state is its own
+        if _proc.sessions_active():  # a module's app may still run: its state is its own
+            reset_workspace()
+        else:
+            reset_workspace(remove=False)  # reset_writable deletes it with everything else
             _uid.kill_all()
             reset_writable()
 

@@ -82,10 +82,14 @@ def current_workspace() -> Path:
     return _current
 
 
-def reset_workspace() -> None:
-    """Forget the current workspace and code copy, deleting them as the candidate."""
+def reset_workspace(*, remove: bool = True) -> None:
+    """Forget the current workspace and code copy, deleting them as the candidate.
+
+    ``remove=False`` only forgets them, for a caller that empties the whole work folder next
+    (:func:`reset_writable`): one candidate process per test instead of two.
+    """
     global _current, _code  # noqa: PLW0603
-    paths = [p for p in (_current, _code) if p is not None]
+    paths = [p for p in (_current, _code) if p is not None and remove]
     _current = _code = None
     for path in paths:
         code, _out, err = _run_as_candidate(
