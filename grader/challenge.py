@@ -17,6 +17,7 @@ from grader.models import DEFAULT_QUEUE, SPECIALTIES, ChallengeRef, Feedback, Li
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
+TOML = "challenge.toml"
 
 
 class _Strict(BaseModel):
@@ -123,7 +124,7 @@ class Challenge:
 
 def load_challenge(root: Path) -> Challenge:
     """Parse ``root/challenge.toml``; every problem is a :class:`ChallengeError` naming the file."""
-    path = root / "challenge.toml"
+    path = root / TOML
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -144,23 +145,53 @@ def load_challenge(root: Path) -> Challenge:
 
 
 def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
-    """Load ``challenge_id`` (``<specialty>/<slug>``) from the first search root holding it."""
+    """Load ``challenge_id`` (``<specialty>/<slug>``) from the search root holding it.
+
+    An id held by two roots is an error: a private checkout must not shadow a shared challenge.
+    """
     if challenge_id.count("/") != 1 or ".." in challenge_id:
         raise ChallengeError(
             f"{challenge_id!r} is not a challenge id", hint="ids look like devops/task-tracker"
         )
-    for base in search:
-        if (base / challenge_id / "challenge.toml").is_file():
-            return load_challenge(base / challenge_id)
+    roots = _distinct(search)
+    holders = [base / challenge_id for base in roots if (base / challenge_id / TOML).is_file()]
+    if len(holders) > 1:
+        raise _duplicate(challenge_id, holders)
+    if holders:
+        return load_challenge(holders[0])
     known = ", ".join(c.id for c in discover(search)) or "none"
     raise ChallengeError(f"no challenge called {challenge_id!r}", hint=f"known: {known}")
 
 
-def discover(search: tuple[Path, ...]) -> list[Challenge]:
-    """Every loadable challenge under the search roots, sorted by id."""
-    found: dict[str, Challenge] = {}
+def challenge_folders(search: tuple[Path, ...]) -> list[Path]:
+    """Every folder ``<root>/<specialty>/<slug>`` holding a challenge.toml, in search order."""
+    roots = _distinct(search)
+    return [toml.parent for base in roots for toml in sorted(base.glob(f"*/*/{TOML}"))]
+
+
+def _distinct(search: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The search roots, each once (a folder given twice is not a duplicate challenge)."""
+    seen: dict[Path, Path] = {}
     for base in search:
-        for toml in sorted(base.glob("*/*/challenge.toml")):
-            challenge = load_challenge(toml.parent)
-            found.setdefault(challenge.id, challenge)
+        seen.setdefault(base.resolve(), base)
+    return tuple(seen.values())
+
+
+def discover(search: tuple[Path, ...]) -> list[Challenge]:
+    """Every challenge under the search roots, sorted by id; an id found twice is an error."""
+    found: dict[str, Challenge] = {}
+    for folder in challenge_folders(search):
+        challenge = load_challenge(folder)
+        if challenge.id in found:
+            raise _duplicate(challenge.id, [found[challenge.id].root, folder])
+        found[challenge.id] = challenge
     return sorted(found.values(), key=lambda c: c.id)
+
+
+def _duplicate(challenge_id: str, folders: list[Path]) -> ChallengeError:
+    return ChallengeError(
+        f"challenge id {challenge_id!r} is in more than one folder: "
+        + ", ".join(str(f) for f in folders),
+        hint="ids must be unique across GRADER_CHALLENGES_DIR and GRADER_CHALLENGE_PATHS: "
+        "rename one folder and its id",
+    )

@@ -7,6 +7,7 @@ call :func:`get_settings` (tests call ``get_settings.cache_clear()`` after chang
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home)
     database_url: str = ""  # default: a SQLite file under ``home``
     challenges_dir: Path = PROJECT_ROOT / "challenges"
+    # More challenge folders, e.g. a hiring team's private checkout: os.pathsep-separated.
+    challenge_paths: Annotated[tuple[Path, ...], NoDecode] = ()
 
     # Intake
     repo_allowlist: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWLIST
@@ -79,6 +82,21 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
+    @field_validator("challenge_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(Path(part.strip()) for part in value.split(os.pathsep) if part.strip())
+        return value
+
+    @field_validator("challenge_paths")
+    @classmethod
+    def _check_paths(cls, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        for path in value:
+            if not path.is_dir():
+                raise ValueError(f"{path} is not a folder of challenges")
+        return value
+
     @field_validator("repo_allowlist")
     @classmethod
     def _check_allowlist(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -87,6 +105,11 @@ class Settings(BaseSettings):
                 msg = f"allowlist prefix {prefix!r} must start with http(s):// and end with '/'"
                 raise ValueError(msg)
         return value
+
+    @property
+    def challenge_roots(self) -> tuple[Path, ...]:
+        """Every folder challenges are looked up in: this repository's, then the extra ones."""
+        return (self.challenges_dir, *self.challenge_paths)
 
     @property
     def effective_database_url(self) -> str:

@@ -43,7 +43,7 @@ def submit(
 
     Raises :class:`grader.errors.RejectedError` for a URL or repository that can never be
     graded, and :class:`grader.errors.ChallengeError` for an unknown challenge."""
-    challenge = find_challenge(challenge_id, roots or (settings.challenges_dir,))
+    challenge = find_challenge(challenge_id, roots or settings.challenge_roots)
     checked = check_url(url, settings)
     try:
         commit = resolve(checked, ref, settings)
