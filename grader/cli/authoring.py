@@ -10,6 +10,7 @@ import click
 from rich.text import Text
 
 from grader.authoring import challenge_schema, lint_folders, lint_roots
+from grader.authoring.scaffold import KINDS, Kind, scaffold
 from grader.cli._common import EXIT_ERROR, challenge_roots, guarded, out
 from grader.settings import get_settings
 
@@ -61,3 +62,35 @@ def lint_command(
 def schema_command() -> None:
     """Print the JSON Schema of challenge.toml (published as docs/challenge.schema.json)."""
     click.echo(challenge_schema(), nl=False)
+
+
+@click.command("new")
+@click.argument("challenge_id")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    required=True,
+    help="How hidden tests drive candidate code: run a CLI, talk HTTP, or call functions.",
+)
+@click.option(
+    "--dir",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of challenges to write into (default: the first of GRADER_CHALLENGE_PATHS, "
+    "else GRADER_CHALLENGES_DIR).",
+)
+@guarded
+def new_command(challenge_id: str, kind: Kind, target: Path | None) -> None:
+    """Scaffold CHALLENGE_ID (specialty/slug): brief, starter, reference, hidden tests,
+    samples, bands and manifest, which pass `grader challenges validate` as generated."""
+    settings = get_settings()
+    default = (*settings.challenge_paths, settings.challenges_dir)[0]
+    folder = scaffold(challenge_id, kind, target or default, settings.challenge_roots)
+    out.print(Text(f"wrote {folder}"), soft_wrap=True)
+    out.print(
+        Text(
+            f"next: grader challenges lint {challenge_id}, then "
+            f"grader challenges validate {challenge_id} (docs/authoring.md)"
+        ),
+        soft_wrap=True,
+    )
