@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from grader.authoring.tomlpos import line_of
 from grader.challenge import ChallengeSpec
 from grader.errors import ChallengeError
-from grader.validate.checks import BANDS_FILE, CHEATING_PREFIX, REQUIRED_SAMPLES, load_bands
+from grader.validate.checks import BANDS_FILE, check_samples_present, load_bands
 from grader.validate.mutants import load_mutants_file
 
 TOML = "challenge.toml"
@@ -158,7 +158,7 @@ def check_brief(root: Path, spec: Facts) -> list[Problem]:
 
 
 def check_samples(root: Path) -> list[Problem]:
-    """strong, partial, broken and a cheating* sample, each with a band in bands.toml."""
+    """The samples ``validate`` needs, each with a band (the rules of ``validate`` itself)."""
     folder = root / "samples"
     bands_path = folder / BANDS_FILE
     if not folder.is_dir():
@@ -169,23 +169,8 @@ def check_samples(root: Path) -> list[Problem]:
         found = _TOML_POSITION.search(exc.message)
         return [Problem(bands_path, int(found.group(1)) if found else 0, exc.message)]
     names = sorted(p.name for p in folder.iterdir() if p.is_dir())
-    problems = [
-        Problem(folder / name, 0, f"samples/{name} is missing")
-        for name in REQUIRED_SAMPLES
-        if name not in names
-    ]
-    if not any(n.startswith(CHEATING_PREFIX) for n in names):
-        problems.append(Problem(folder / CHEATING_PREFIX, 0, "no samples/cheating* sample"))
-    problems += [
-        Problem(bands_path, 0, f"no band for samples/{name}") for name in names if name not in bands
-    ]
-    text = bands_path.read_text(encoding="utf-8")
-    problems += [
-        Problem(bands_path, line_of(text, [name]), f"band for {name}, not in samples/")
-        for name in bands
-        if name not in names
-    ]
-    return problems
+    check = check_samples_present(names, bands)
+    return [] if check.ok else [Problem(bands_path, 0, check.detail)]
 
 
 def check_mutants(root: Path) -> list[Problem]:

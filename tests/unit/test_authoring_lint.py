@@ -51,7 +51,7 @@ def test_five_seeded_mistakes_are_all_reported_at_once_with_file_and_line(tmp_pa
 
     found = {_where(p.path, p.line, root): p.message for p in problems}
     assert "weight" in found["challenge.toml:29"]
-    assert "samples/broken is missing" in found["samples/broken:0"]
+    assert "missing samples/broken" in found["samples/bands.toml:0"]
     assert "2-3 hours" in found["brief.md:1"]
     assert "test_gone.py::test_renamed" in found["tests/manifest.txt:27"]
     assert "copy of tests/tracker.py" in found["image/tracker.py:0"]
