@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.authoring.lint import Problem, lint_challenge
+from grader.authoring.lint import lint_challenge
+from grader.authoring.problem import Problem
 from grader.challenge import ChallengeSpec, challenge_folders
 from grader.errors import ChallengeError
 

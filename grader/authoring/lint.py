@@ -2,80 +2,30 @@
 
 Each check returns :class:`Problem` values naming the file and line to fix; nothing stops at
 the first one, so an author sees the whole list at once. The checks that need the hidden
-suite collected (manifest, categories) are in :mod:`grader.authoring.suite`.
+suite collected (manifest, categories) and the image are in :mod:`grader.authoring.suite`.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from grader.authoring.problem import Facts, Problem
+from grader.authoring.suite import check_image, check_suite
 from grader.authoring.tomlpos import line_of
-from grader.challenge import ChallengeSpec
+from grader.challenge import TOML, ChallengeSpec
 from grader.errors import ChallengeError
 from grader.validate.checks import BANDS_FILE, check_samples_present, load_bands
 from grader.validate.mutants import load_mutants_file
 
-TOML = "challenge.toml"
 _TOML_POSITION = re.compile(r"at line (\d+)")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing to fix: where, and what."""
-
-    path: Path
-    line: int
-    message: str
-
-    def where(self, base: Path | None = None) -> str:
-        path = self.path
-        if base is not None and path.is_relative_to(base):
-            path = path.relative_to(base)
-        return f"{path}:{self.line}" if self.line else str(path)
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What the other checks need from ``challenge.toml``, read even when it is invalid."""
-
-    id: str = ""
-    specialty: str = ""
-    time_budget: str = ""
-    categories: tuple[str, ...] = ()
-    dockerfile: str | None = None
-
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> Facts:
-        def text(value: object) -> str:
-            return value if isinstance(value, str) else ""
-
-        runtime = raw.get("runtime")
-        dockerfile = runtime.get("dockerfile") if isinstance(runtime, dict) else None
-        listed = raw.get("categories")
-        names = (
-            [c.get("name") for c in listed if isinstance(c, dict)]
-            if isinstance(listed, list)
-            else []
-        )
-        return cls(
-            id=text(raw.get("id")),
-            specialty=text(raw.get("specialty")),
-            time_budget=text(raw.get("time_budget")),
-            categories=tuple(n for n in names if isinstance(n, str)),
-            dockerfile=dockerfile if isinstance(dockerfile, str) else None,
-        )
 
 
 def lint_challenge(root: Path) -> tuple[Problem, ...]:
     """Every problem of the challenge folder ``root``, in file order."""
-    from grader.authoring.suite import check_image, check_suite  # noqa: PLC0415 - cycle
-
     facts, problems = load_spec(root)
     problems += check_folders(root)
     problems += check_samples(root)

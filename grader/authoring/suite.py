@@ -12,9 +12,9 @@ import hashlib
 from pathlib import Path
 
 from grader.authoring.collect import Collection, collect_on_host
-from grader.authoring.lint import TOML, Facts, Problem
+from grader.authoring.problem import Facts, Problem
 from grader.authoring.tomlpos import line_of
-from grader.challenge import MANIFEST_FILE
+from grader.challenge import MANIFEST_FILE, TOML
 from grader.errors import ChallengeError
 
 MAX_HASHED_BYTES = 1_000_000  # bigger files in image/ (wheels, data) are not compared
