@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from grader.cli import admin, authoring, challenges, demo, grade, runs
+from grader.cli import admin, authoring, challenges, demo, grade, runs, users
 from grader.cli import queue as queue_cli
 
 
@@ -63,3 +63,4 @@ main.add_command(queue_cli.regrade_command)
 main.add_command(queue_cli.queue_command)
 main.add_command(queue_cli.worker_command)
 main.add_command(queue_cli.serve_command)
+main.add_command(users.users)

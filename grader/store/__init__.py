@@ -14,6 +14,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 
 from grader.errors import ConfigError
+from grader.store import web_tables  # noqa: F401 - registers the web app's tables
 from grader.store.errors import RunNotFoundError, SubmissionBusyError, SubmissionNotFoundError
 from grader.store.lifecycle import Claim, RunRecord, Stale, SubmissionStatus
 from grader.store.migrate import upgrade

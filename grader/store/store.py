@@ -70,6 +70,11 @@ class Store(Lifecycle):
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine, for other layers' own tables (the web app's, ``grader.web.db``)."""
+        return self._engine
+
     def list_runs(self, limit: int = 50, challenge_id: str | None = None) -> list[RunRow]:
         """The newest runs first, optionally for one challenge only."""
         if limit < 1:
