@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.authoring import challenge_schema, lint_challenge, lint_folders
+from grader.authoring.collect import collect_on_host
 from grader.authoring.tomlpos import line_of
 from grader.cli import main
 from grader.settings import PROJECT_ROOT, get_settings
@@ -175,3 +176,33 @@ def test_line_of_finds_keys_sections_and_array_items(loc: tuple[str | int, ...],
         + '\n[[categories]]\nname = "y"\nweight = 0\n'
     )
     assert line_of(text, loc) == line
+
+
+def test_a_package_only_the_image_has_gets_a_stand_in_for_collection(tmp_path: Path) -> None:
+    (tmp_path / "test_image_only.py").write_text(
+        "import pytest\n"
+        "import image_only_package as np\n"
+        "from image_only_package.sub import thing\n\n"
+        'pytestmark = pytest.mark.category("core")\n\n\n'
+        "@pytest.mark.parametrize('n', [1, 2])\n"
+        "def test_uses_it(n: int) -> None:\n"
+        "    assert np.array(n) is not thing\n",
+        encoding="utf-8",
+    )
+
+    found = collect_on_host(tmp_path)
+
+    assert [(t.id, t.category, t.line) for t in found.tests] == [  # line of its decorator
+        ("test_image_only.py::test_uses_it[1]", "core", 8),
+        ("test_image_only.py::test_uses_it[2]", "core", 8),
+    ]
+    assert (found.stand_ins, found.errors) == (("image_only_package",), ())
+
+
+def test_a_module_that_cannot_be_collected_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    root = _copy_tracker(tmp_path)
+    (root / "tests" / "test_broken.py").write_text("def test_x(:\n", encoding="utf-8")
+
+    messages = [p.message for p in lint_challenge(root)]
+
+    assert any(m.startswith("pytest cannot collect test_broken.py") for m in messages), messages
