@@ -73,6 +73,8 @@ class Settings(BaseSettings):
 
     # Candidate dependencies
     allow_dependency_download: bool = True  # host-side ``pip download`` into the wheel cache
+    wheel_cache_mb: int = Field(default=5_000, ge=100)  # least recently used wheels evicted
+    prepare_seconds: int = Field(default=900, ge=10)  # every pip run of one grading, together
 
     # Queue and workers (docs/operations.md)
     broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from api import Api, MailSink, start_command
-from grader_harness import record_fact, run_cli, serve_app
+from grader_harness import record_fact, run_cli
+from grader_harness.entry import Entry
+from grader_harness.launch import Launcher
 from grader_harness.workspace import new_workspace
 
 SERVICE_VARIABLES = (
@@ -35,18 +37,19 @@ def sink() -> Iterator[MailSink]:
 
 
 @pytest.fixture(scope="session")
-def command(submission: Path) -> str:
+def command(submission: Path) -> Entry:
     text, how = start_command(submission)
     record_fact("start_command", how)
-    return text
+    return Entry(100, how, text)
 
 
 @pytest.fixture(scope="module")
-def api(command: str, sink: MailSink) -> Iterator[Api]:
+def api(command: Entry, sink: MailSink) -> Iterator[Api]:
     folder = new_workspace()
     env = {name: os.environ[name] for name in SERVICE_VARIABLES if name in os.environ}
     env["MAIL_SINK_URL"] = sink.url
-    with serve_app(command, cwd=folder, env=env, ready_timeout=40) as base:
+    launcher = Launcher([command], ready_timeout=40)
+    with launcher.serve(folder, env) as base:  # every other Procfile process runs beside it
         client = Api(base)
         try:
             yield client

@@ -12,16 +12,14 @@ import urllib.request
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from grader_harness import serve_app
-from grader_harness.workspace import new_workspace
 from startup import NOT_FOUND, Startup
 
 FIELDS = ("id", "url", "shortCode", "createdAt", "updatedAt")
 TIMEOUT = 10
-READY_SECONDS = 20
 _numbers = itertools.count(1)
 _NO_BODY = object()
 
@@ -114,8 +112,8 @@ def timestamp(value: Any, name: str) -> datetime:
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed
 
 
-def start_app(startup: Startup | None) -> AbstractContextManager[str]:
-    """``with start_app(startup) as base:`` runs the app in a new workspace of its own."""
+def start_app(startup: Startup | None, cwd: Path | None = None) -> AbstractContextManager[str]:
+    """``with start_app(startup) as base:`` runs the app in ``cwd`` (default: a new workspace)."""
     if startup is None:
         pytest.fail(NOT_FOUND, pytrace=False)
-    return serve_app(startup.command, cwd=new_workspace(), ready_timeout=READY_SECONDS)
+    return startup.serve(cwd)
