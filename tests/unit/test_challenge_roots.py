@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.challenge import discover, find_challenge
+from grader.challenge import discover, find_challenge, survey
 from grader.cli import main
 from grader.errors import ChallengeError, ConfigError
 from grader.queue.intake import queue_for
@@ -94,3 +94,13 @@ def test_challenges_list_shows_a_private_challenge(
     assert result.exit_code == 0, result.output
     assert "data/team-etl" in result.output
     assert "data/orders-etl" in result.output  # from this repository
+
+
+def test_a_listing_shows_the_second_holder_of_an_id_as_broken(tmp_path: Path) -> None:
+    copy = _private(tmp_path, "devops/task-tracker")
+
+    found = survey((REPO, tmp_path))
+
+    assert "devops/task-tracker" in {c.id for c in found.challenges}
+    assert [b.path for b in found.broken] == [copy]
+    assert "more than one folder" in found.broken[0].problem
