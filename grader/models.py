@@ -192,6 +192,21 @@ class Finding:
     message: str
     path: str = ""
     line: int = 0
+    snippet: str = ""  # the line it points at, cleaned and shortened
+
+
+@dataclass(frozen=True, slots=True)
+class CodeStats:
+    """Measures of the candidate's own (non-test) code."""
+
+    functions: int  # functions and methods defined
+    annotated: int  # of them, with every parameter and the return annotated, no `Any`
+    with_any: int = 0  # of them, with `Any` in a hint
+
+    @property
+    def coverage(self) -> int | None:
+        """Type-hint coverage in percent; None when there are no functions."""
+        return round(100 * self.annotated / self.functions) if self.functions else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +215,7 @@ class CategoryScore:
     weight: float
     passed: int
     total: int
+    description: str = ""  # from challenge.toml, for the recruiter
 
     @property
     def fraction(self) -> float:
@@ -222,6 +238,12 @@ class ChallengeRef:
     id: str
     version: str
     title: str = ""
+    strong: float = 80.0  # a score at or above this reads "strong"
+    mixed: float = 50.0  # at or above this "mixed", below it "weak"
+
+    @property
+    def specialty(self) -> str:
+        return self.id.partition("/")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,3 +302,4 @@ class GradeReport:
     integrity: tuple[IntegrityCheck, ...] = ()  # every integrity check, in run order
     comparison: Comparison | None = None  # graded runs with earlier graded runs only
     run_facts: RunFacts | None = None  # None: the run never got results from the sandbox
+    code: CodeStats | None = None  # None: the tree was never analysed

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, scan_checks
+from grader.analyse import analyse, code_stats_of, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
@@ -167,7 +167,8 @@ def _grade(
         files = _files_of(repo.tree_tar)
     with clock.phase(Phase.ANALYSE):
         hidden = _hidden_tests(challenge)
-        findings = analyse(files, hidden=hidden)
+        findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
+        code = code_stats_of(files)
         scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
@@ -205,6 +206,7 @@ def _grade(
         limits=run.limits,
         integrity=(*scanned, *collected.checks),
         run_facts=_run_facts(run, repo, collected),
+        code=code,
     )
 
 

@@ -19,6 +19,7 @@ from grader.errors import GraderError
 from grader.health import HealthCheck
 from grader.models import (
     CategoryScore,
+    CodeStats,
     ChallengeRef,
     Dependency,
     DependencyStatus,
@@ -73,10 +74,10 @@ SAMPLE_TESTS = (
     ),
 )
 SAMPLE_CATEGORIES = (
-    CategoryScore("core", 3.0, 3, 4),
-    CategoryScore("validation", 2.0, 1, 2),
-    CategoryScore("robustness", 1.0, 0, 1),
-    CategoryScore("docs", 1.0, 0, 0),
+    CategoryScore("core", 3.0, 3, 4, "create, read, update and delete tasks through the API"),
+    CategoryScore("validation", 2.0, 1, 2, "bad input is refused with a clear 4xx error"),
+    CategoryScore("robustness", 1.0, 0, 1, "stays fast and correct with many tasks"),
+    CategoryScore("docs", 1.0, 0, 0, "the API documents itself"),
 )
 SAMPLE_FINDINGS = (
     Finding(
@@ -86,6 +87,7 @@ SAMPLE_FINDINGS = (
         "catch the exceptions you expect",
         "todo/store.py",
         42,
+        "except:",
     ),
     Finding(
         "print-call",
@@ -93,6 +95,7 @@ SAMPLE_FINDINGS = (
         "print() in library code: use logging, or return the value to the caller",
         "todo/api.py",
         17,
+        'print("saved", task)',
     ),
 )
 SAMPLE_DEPENDENCIES = (
@@ -140,6 +143,7 @@ def graded_report(**changes: Any) -> GradeReport:
                 "commit message": "Add task API",
             }
         ),
+        code=CodeStats(functions=14, annotated=9, with_any=2),
     )
     return replace(report, **changes)
 

@@ -40,7 +40,9 @@ KEYS = (
     "integrity",
     "comparison",
     "run_facts",
+    "code",
 )
+OPTIONAL_KEYS = ("code",)  # added later: reports stored before them still load
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
 
@@ -70,6 +72,7 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "integrity": [asdict(check) for check in report.integrity],
         "comparison": asdict(report.comparison) if report.comparison else None,
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
+        "code": asdict(report.code) if report.code else None,
     }
 
 
@@ -77,7 +80,7 @@ def from_json_dict(data: JsonDict) -> GradeReport:
     """The report back from :func:`to_json_dict`'s output (``categories[].score`` is derived)."""
     if "facts" in data:
         data = _upgraded(data)
-    missing = [k for k in KEYS if k not in data]
+    missing = [k for k in KEYS if k not in data and k not in OPTIONAL_KEYS]
     unknown = sorted(set(data) - set(KEYS))
     if missing or unknown:
         raise GraderError(
