@@ -19,8 +19,8 @@ from grader.errors import GraderError
 from grader.health import HealthCheck
 from grader.models import (
     CategoryScore,
-    CodeStats,
     ChallengeRef,
+    CodeStats,
     Dependency,
     DependencyStatus,
     Feedback,
