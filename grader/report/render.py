@@ -18,6 +18,7 @@ from grader.models import Feedback, GradeReport
 from grader.report.candidate import candidate_view
 from grader.report.jsonio import to_json_dict
 from grader.report.markdown import md_escape
+from grader.report.review import plain_test_name
 from grader.report.view import build_view, seconds, when
 from grader.text import neutralise
 
@@ -46,6 +47,7 @@ def _environment() -> Environment:
     env.filters["md"] = md_escape
     env.filters["seconds"] = seconds
     env.filters["when"] = when
+    env.filters["test_words"] = plain_test_name
     return env
 
 

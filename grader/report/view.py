@@ -20,6 +20,8 @@ from grader.models import (
     TestStatus,
 )
 from grader.report.jsonio import SCORED
+from grader.report.questions import Question, questions
+from grader.report.review import band, summary
 
 OUTCOME_LABELS = {
     Outcome.GRADED: "Graded",
@@ -44,8 +46,27 @@ class CategoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Bar:
+    """One row of the category bar chart (inline SVG), in pixels."""
+
+    label: str
+    score: float
+    y: int
+    width: int
+
+
+BAR_ROW = 28
+BAR_WIDTH = 360
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     title: str
+    band: str  # "strong" / "mixed" / "weak"; "" without a score
+    summary: tuple[str, ...]  # three to five plain sentences for the top
+    questions: tuple[Question, ...]
+    bars: tuple[Bar, ...]
+    type_hints: str  # "9 of 14 functions (64%), 2 use Any"; "" when not measured
     outcome_label: str
     show_score: bool
     score_text: str
@@ -65,8 +86,15 @@ class View:
 def build_view(report: GradeReport) -> View:
     show_score = report.outcome in SCORED and report.score is not None
     counts = Counter(t.status for t in report.tests)
+    asked = questions(report) if report.outcome in SCORED else ()
+    found = band(report)
     return View(
         title=report.challenge.title or report.challenge.id,
+        band=found.value if found else "",
+        summary=summary(report, asked),
+        questions=asked,
+        bars=_bars(report.categories),
+        type_hints=_type_hints(report),
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
@@ -84,6 +112,22 @@ def build_view(report: GradeReport) -> View:
         limits=_limits(report.limits),
         facts=tuple(sorted(_fact_rows(report), key=lambda item: item[0].lower())),
     )
+
+
+def _bars(categories: tuple[CategoryScore, ...]) -> tuple[Bar, ...]:
+    counted = [c for c in categories if c.total]
+    return tuple(
+        Bar(c.name, c.score, n * BAR_ROW, round(BAR_WIDTH * c.fraction))
+        for n, c in enumerate(counted)
+    )
+
+
+def _type_hints(report: GradeReport) -> str:
+    code = report.code
+    if code is None or code.coverage is None:
+        return ""
+    text = f"{code.annotated} of {code.functions} functions fully annotated ({code.coverage}%)"
+    return text + (f"; {code.with_any} use Any" if code.with_any else "")
 
 
 def _fact_rows(report: GradeReport) -> list[tuple[str, str]]:

@@ -249,7 +249,7 @@ def test_the_integrity_section_lists_each_check_and_what_it_found() -> None:
     for check in ("tamper scan", "test-ID manifest", "run nonce", "must-fail canary"):
         assert f"<th>{check}</th>" in integrity
     assert "1 finding, flagged" in integrity and "pytest_runtest_makereport" in integrity
-    facts = html.split("<h2>Run facts</h2>", 1)[1]
+    facts = html.split("<h2>Run details</h2>", 1)[1]
     assert "integrity:" not in facts and "must-fail canary" not in facts
     markdown = render_markdown(report)
     assert "| must-fail canary | failed, as it must |" in markdown
