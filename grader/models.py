@@ -119,6 +119,8 @@ class FetchedRepo:
     skipped: tuple[str, ...] = ()  # symlinks and other non-regular entries left out, with why
     commit_message: str = ""
     committed_at: datetime | None = None
+    deadline: str = ""  # with a deadline: which commit it picked and what came later
+    rewritten: str = ""  # where commit dates go backwards (history rewritten), in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +275,8 @@ class RunFacts:
     services: str = ""  # which sidecar services the candidate used
     skipped_entries: str = ""  # tree entries the fetch left out (symlinks ...), with why
     dependency_install: str = ""  # why installing the candidate's wheels failed
+    deadline: str = ""  # which commit the submission's deadline picked, and later commits
+    rewritten: str = ""  # commit dates going backwards: history rewritten after the fact
     recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
 
 

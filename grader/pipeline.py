@@ -24,7 +24,7 @@ from grader.analyse import analyse, code_stats_of, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
-from grader.fetch import check_url, fetch, redact, resolve
+from grader.fetch import obtain, redact
 from grader.harness import harness_files
 from grader.models import (
     Collected,
@@ -85,6 +85,7 @@ class GradeRequest:
     ref: str | None = None
     commit: str | None = None
     run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+    deadline: datetime | None = None  # grade the last commit before it
 
 
 class _Clock:
@@ -159,11 +160,14 @@ def _grade(
 ) -> GradeReport:
     challenge = request.challenge
     with clock.phase(Phase.FETCH):
-        url = check_url(request.url, settings)
-        base = dataclasses.replace(base, repo_url=redact(url))
-        commit = request.commit or resolve(url, request.ref, settings)
-        base = dataclasses.replace(base, commit=commit)
-        repo = fetch(url, commit, settings)
+        repo = obtain(
+            request.url,
+            settings,
+            ref=request.ref,
+            commit=request.commit,
+            deadline=request.deadline,
+        )
+        base = dataclasses.replace(base, repo_url=redact(repo.url), commit=repo.commit)
         files = _files_of(repo.tree_tar)
     with clock.phase(Phase.ANALYSE):
         hidden = _hidden_tests(challenge)
@@ -225,6 +229,8 @@ def _run_facts(run: SandboxRun, repo: FetchedRepo, collected: Collected) -> RunF
         oom_killed=run.oom_killed,
         services=run.services,
         skipped_entries=clean_text(", ".join(repo.skipped), MAX_FACT_CHARS),
+        deadline=repo.deadline,
+        rewritten=repo.rewritten,
         dependency_install=collected.dependency_install,
         recorded=collected.recorded,
     )

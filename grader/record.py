@@ -111,6 +111,7 @@ def _local_claim(request: GradeRequest, settings: Settings) -> Iterator[tuple[St
             challenge_version=challenge.spec.version,
             queue=challenge.queue,
             deadline_seconds=settings.queued_timeout_seconds,
+            due_at=request.deadline,
         )
         worker = f"{LOCAL_WORKER}@{socket.gethostname()}"
         lease = settings.lease_seconds

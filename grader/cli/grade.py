@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,6 +13,8 @@ from rich.table import Table
 
 from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
+from grader.cli._source import deadline_option, refuse, source_of
+from grader.errors import RejectedError
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest
 from grader.record import Finished, grade_here
@@ -37,6 +40,11 @@ OUTCOME_STYLE = {
 )
 @click.option("--ref", help="Branch, tag or commit to grade (default: the repository's HEAD).")
 @click.option(
+    "--deadline",
+    callback=deadline_option,
+    help="Grade the last commit before this moment, e.g. 2026-03-01T18:00:00+00:00.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print exactly one JSON object: the run's result."
 )
 @click.option(
@@ -53,11 +61,13 @@ def grade(
     repo_url: str,
     challenge_id: str,
     ref: str | None,
+    deadline: datetime | None,
     as_json: bool,
     out: Path | None,
     challenges_dir: tuple[Path, ...],
 ) -> None:
-    """Grade the git repository at REPO_URL against a challenge's hidden tests.
+    """Grade the git repository at REPO_URL (or a .bundle or .zip of one) against a
+    challenge's hidden tests.
 
     The repository is cloned at the commit REF points to now, the hidden suite runs in a fresh
     sandbox, and HTML, Markdown and JSON reports are written (default: GRADER_HOME/reports).
@@ -66,10 +76,15 @@ def grade(
     Examples:
       grader grade https://github.com/alice/task-tracker -c devops/task-tracker
       grader grade https://github.com/alice/task-tracker -c devops/task-tracker --ref v1.0 --json
+      grader grade alice.bundle -c devops/task-tracker --deadline 2026-03-01T18:00:00Z
     """
     settings = get_settings()
     challenge = find_challenge(challenge_id, challenge_roots(settings, challenges_dir))
-    request = GradeRequest(url=repo_url, challenge=challenge, ref=ref)
+    try:
+        source = source_of(repo_url, settings)  # before anything is recorded
+    except RejectedError as exc:
+        refuse(exc, as_json=as_json)
+    request = GradeRequest(url=source, challenge=challenge, ref=ref, deadline=deadline)
     report, finished = (
         grade_here(request, settings, out_dir=out)
         if as_json

@@ -94,6 +94,7 @@ def _grade(
         ref=claim.ref,
         commit=claim.commit_sha or None,
         run_id=claim.token,
+        deadline=claim.due_at,
     )
     return grade_fn(request, settings, observer=PhaseStamps(store, claim))
 

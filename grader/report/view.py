@@ -152,6 +152,8 @@ def _run_rows(run: RunFacts, limits: Limits | None) -> list[tuple[str, str]]:
         "services": run.services,
         "skipped entries": run.skipped_entries,
         "dependency install": run.dependency_install,
+        "deadline": run.deadline,
+        "history rewritten": run.rewritten,
     }
     return rows + [(label, value) for label, value in named.items() if value]
 

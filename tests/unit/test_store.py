@@ -107,7 +107,7 @@ def test_open_store_creates_the_missing_parent_folder_and_migrates_to_head(db_ur
         pass
     engine = sa.create_engine(db_url)
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
         assert {"submissions", "runs"} <= set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
@@ -268,12 +268,12 @@ def test_migrations_go_from_empty_to_head_and_back_to_base(db_url: str) -> None:
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
         downgrade(engine, "base")
         assert current_revision(engine) is None
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
     finally:
         engine.dispose()
 
