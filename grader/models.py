@@ -108,6 +108,25 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """One commit of the candidate's history, as git recorded it (never checked out)."""
+
+    sha: str
+    author: str  # "name <email>", cleaned
+    committed_at: datetime
+    changed_lines: int = 0  # insertions plus deletions
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the commit history shows, in plain words, and the commits behind it."""
+
+    statements: tuple[str, ...]
+    commits: tuple[CommitInfo, ...] = ()  # newest first, bounded
+
+
+@dataclass(frozen=True, slots=True)
 class FetchedRepo:
     """A candidate repository at one pinned commit, held as a tar stream of its tree."""
 
@@ -121,6 +140,7 @@ class FetchedRepo:
     committed_at: datetime | None = None
     deadline: str = ""  # with a deadline: which commit it picked and what came later
     rewritten: str = ""  # where commit dates go backwards (history rewritten), in words
+    history: tuple[CommitInfo, ...] = ()  # first-parent history of the graded commit, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,3 +327,4 @@ class GradeReport:
     comparison: Comparison | None = None  # graded runs with earlier graded runs only
     run_facts: RunFacts | None = None  # None: the run never got results from the sandbox
     code: CodeStats | None = None  # None: the tree was never analysed
+    history: History | None = None  # None: no history was fetched

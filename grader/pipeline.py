@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, code_stats_of, scan_checks
+from grader.analyse import analyse, code_stats_of, history_of, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
@@ -173,6 +173,9 @@ def _grade(
         hidden = _hidden_tests(challenge)
         findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
         code = code_stats_of(files)
+        history = history_of(
+            repo.history, time_budget=challenge.spec.time_budget, deadline=repo.deadline
+        )
         scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
@@ -211,6 +214,7 @@ def _grade(
         integrity=(*scanned, *collected.checks),
         run_facts=_run_facts(run, repo, collected),
         code=code,
+        history=history,
     )
 
 

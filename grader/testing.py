@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,13 @@ from grader.models import (
     CategoryScore,
     ChallengeRef,
     CodeStats,
+    CommitInfo,
     Dependency,
     DependencyStatus,
     Feedback,
     Finding,
     GradeReport,
+    History,
     IntegrityCheck,
     Limits,
     Outcome,
@@ -98,6 +100,35 @@ SAMPLE_FINDINGS = (
         'print("saved", task)',
     ),
 )
+SAMPLE_COMMITS = tuple(
+    CommitInfo(
+        sha=f"{n:x}" * 40,
+        author="Jane Doe <jane@example.com>",
+        committed_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minutes),
+        changed_lines=lines,
+        subject=subject,
+    )
+    for n, (minutes, lines, subject) in reversed(
+        list(
+            enumerate(
+                [
+                    (0, 40, "Scaffold the API"),
+                    (35, 120, "Add task routes"),
+                    (80, 60, "Validate titles"),
+                    (150, 25, "Add task API"),
+                ],
+                start=1,
+            )
+        )
+    )
+)
+SAMPLE_HISTORY = History(
+    statements=(
+        "4 commits over 2 h 30 min, on 1 day, from 2025-03-01 09:00 to 2025-03-01 11:30.",
+        "First to last commit took 2 h 30 min, within the 3-4 hours time budget.",
+    ),
+    commits=SAMPLE_COMMITS,
+)
 SAMPLE_DEPENDENCIES = (
     Dependency("fastapi==0.115.0", DependencyStatus.INSTALLED),
     Dependency("pydantic>=2", DependencyStatus.INSTALLED),
@@ -144,6 +175,7 @@ def graded_report(**changes: Any) -> GradeReport:
             }
         ),
         code=CodeStats(functions=14, annotated=9, with_any=2),
+        history=SAMPLE_HISTORY,
     )
     return replace(report, **changes)
 

@@ -4,6 +4,7 @@ Code red flags (ruff), repository hygiene, type-hint coverage and tamper indicat
 """
 
 from grader.analyse.core import analyse, code_stats_of, scan_checks
+from grader.analyse.history import history_of
 from grader.analyse.rules import RULES, Rule
 
-__all__ = ["RULES", "Rule", "analyse", "code_stats_of", "scan_checks"]
+__all__ = ["RULES", "Rule", "analyse", "code_stats_of", "history_of", "scan_checks"]

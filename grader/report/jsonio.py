@@ -41,8 +41,9 @@ KEYS = (
     "comparison",
     "run_facts",
     "code",
+    "history",
 )
-OPTIONAL_KEYS = ("code",)  # added later: reports stored before them still load
+OPTIONAL_KEYS = ("code", "history")  # added later: reports stored before them still load
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
 
@@ -73,6 +74,19 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "comparison": asdict(report.comparison) if report.comparison else None,
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
         "code": asdict(report.code) if report.code else None,
+        "history": _history(report),
+    }
+
+
+def _history(report: GradeReport) -> JsonDict | None:
+    if report.history is None:
+        return None
+    return {
+        "statements": list(report.history.statements),
+        "commits": [
+            {**asdict(c), "committed_at": c.committed_at.isoformat()}
+            for c in report.history.commits
+        ],
     }
 
 

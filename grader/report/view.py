@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from grader.models import (
     CategoryScore,
+    CommitInfo,
     Finding,
     GradeReport,
     Limits,
@@ -57,6 +59,16 @@ class Bar:
 
 BAR_ROW = 28
 BAR_WIDTH = 360
+TIMELINE_WIDTH = 560  # plus 20 px margin each side
+
+
+@dataclass(frozen=True, slots=True)
+class Dot:
+    """One commit on the timeline (inline SVG), in pixels; ``label`` is its tooltip."""
+
+    x: int
+    r: int
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,8 @@ class View:
     questions: tuple[Question, ...]
     bars: tuple[Bar, ...]
     type_hints: str  # "9 of 14 functions (64%), 2 use Any"; "" when not measured
+    history: tuple[str, ...]  # what the commit history shows, in plain words
+    timeline: tuple[Dot, ...]
     outcome_label: str
     show_score: bool
     score_text: str
@@ -95,6 +109,8 @@ def build_view(report: GradeReport) -> View:
         questions=asked,
         bars=_bars(report.categories),
         type_hints=_type_hints(report),
+        history=report.history.statements if report.history else (),
+        timeline=_timeline(report.history.commits if report.history else ()),
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
@@ -119,6 +135,22 @@ def _bars(categories: tuple[CategoryScore, ...]) -> tuple[Bar, ...]:
     return tuple(
         Bar(c.name, c.score, n * BAR_ROW, round(BAR_WIDTH * c.fraction))
         for n, c in enumerate(counted)
+    )
+
+
+def _timeline(commits: tuple[CommitInfo, ...]) -> tuple[Dot, ...]:
+    if len(commits) < 2:
+        return ()
+    first = min(c.committed_at for c in commits)
+    span = (max(c.committed_at for c in commits) - first).total_seconds() or 1.0
+    return tuple(
+        Dot(
+            x=20 + round(TIMELINE_WIDTH * (c.committed_at - first).total_seconds() / span),
+            r=min(14, 3 + round(math.sqrt(c.changed_lines) / 3)),
+            label=f"{c.sha[:12]} {c.committed_at:%Y-%m-%d %H:%M}: {c.changed_lines} lines, "
+            f"{c.subject}",
+        )
+        for c in reversed(commits)
     )
 
 

@@ -113,7 +113,7 @@ def test_json_has_exactly_the_documented_keys_in_order() -> None:
         "run_id", "outcome", "score", "reason", "repo_url", "ref", "commit", "challenge",
         "tests", "categories", "findings", "dependencies", "timings", "started_at",
         "finished_at", "image", "image_digest", "limits", "feedback", "integrity",
-        "comparison", "run_facts", "code",
+        "comparison", "run_facts", "code", "history",
     ]  # fmt: skip
     assert data["integrity"][0] == {"name": "tamper scan", "found": data["integrity"][0]["found"]}
     assert data["run_facts"]["recorded"]["candidate started as"] == "cli: python -m todo"
@@ -158,12 +158,14 @@ def test_json_with_missing_or_unknown_keys_is_refused() -> None:
 def test_a_report_stored_before_code_signals_still_loads() -> None:
     data = to_json_dict(graded_report())
     del data["code"]
+    del data["history"]
     for category in data["categories"]:
         del category["description"]
     for finding in data["findings"]:
         del finding["snippet"]
     report = from_json_dict(data)
     assert report.code is None
+    assert report.history is None
     assert report.categories[0].description == ""
 
 
