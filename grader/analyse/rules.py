@@ -58,6 +58,7 @@ RULES: dict[str, Rule] = {
         Rule("hardcoded-secret", WARNING, "a secret-looking value is written in the code"),
         Rule("undefined-name", WARNING, "a name is used but never defined"),
         Rule("committed-env", WARNING, "an environment file (.env) is committed"),
+        Rule("similar-submission", WARNING, "much of the code matches another submission"),
         # info: worth a look
         Rule("pytest-config", INFO, "ships its own pytest configuration (the judge ignores it)"),
         Rule("print-call", INFO, "print() in library code (debugging left in?)"),

@@ -167,6 +167,7 @@ def test_every_rule_in_the_table_is_exercised() -> None:
         "no-readme",
         "missing-file",
         "lint-unavailable",
+        "similar-submission",  # tests/unit/test_similarity.py
     }
     assert exercised == set(RULES)
 
