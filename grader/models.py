@@ -272,10 +272,11 @@ class ChallengeRef:
 class Comparison:
     """Where a graded score stands among earlier graded runs of the same challenge."""
 
-    earlier: int  # how many earlier graded runs there were
+    earlier: int  # how many other submissions are in the cohort
     below: int  # how many of them scored lower
     percentile: int
     median: float
+    histogram: tuple[int, ...] = ()  # the cohort's scores in ten bands: 0-9, 10-19 ... 90-100
 
     @property
     def text(self) -> str:

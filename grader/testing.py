@@ -22,6 +22,7 @@ from grader.models import (
     ChallengeRef,
     CodeStats,
     CommitInfo,
+    Comparison,
     Dependency,
     DependencyStatus,
     Feedback,
@@ -176,6 +177,7 @@ def graded_report(**changes: Any) -> GradeReport:
         ),
         code=CodeStats(functions=14, annotated=9, with_any=2),
         history=SAMPLE_HISTORY,
+        comparison=Comparison(12, 5, 46, 58.0, histogram=(0, 1, 1, 2, 1, 3, 2, 1, 1, 0)),
     )
     return replace(report, **changes)
 
@@ -223,6 +225,7 @@ def flagged_report(**changes: Any) -> GradeReport:
         findings=(integrity,),
         integrity=integrity_checks(tamper="1 finding, flagged"),
         run_facts=RunFacts(recorded={"candidate started as": "cli: python -m todo"}),
+        comparison=None,  # only graded runs are compared
     )
     return replace(report, **changes)
 
@@ -240,6 +243,9 @@ def not_gradable_report(**changes: Any) -> GradeReport:
         timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
         integrity=(),
         run_facts=None,
+        comparison=None,
+        code=None,
+        history=None,
     )
     return replace(report, **changes)
 

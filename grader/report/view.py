@@ -72,6 +72,19 @@ class Dot:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    """One band of the cohort histogram (inline SVG), in pixels."""
+
+    x: int
+    height: int
+    label: str  # "60-69: 4 submissions"
+    mine: bool  # the candidate's score falls in this band
+
+
+HISTOGRAM_HEIGHT = 80
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     title: str
     band: str  # "strong" / "mixed" / "weak"; "" without a score
@@ -81,6 +94,8 @@ class View:
     type_hints: str  # "9 of 14 functions (64%), 2 use Any"; "" when not measured
     history: tuple[str, ...]  # what the commit history shows, in plain words
     timeline: tuple[Dot, ...]
+    cohort: str  # where the score stands among other candidates, or why it is not shown
+    histogram: tuple[Column, ...]
     outcome_label: str
     show_score: bool
     score_text: str
@@ -111,6 +126,8 @@ def build_view(report: GradeReport) -> View:
         type_hints=_type_hints(report),
         history=report.history.statements if report.history else (),
         timeline=_timeline(report.history.commits if report.history else ()),
+        cohort=_cohort(report),
+        histogram=_histogram(report),
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
@@ -151,6 +168,36 @@ def _timeline(commits: tuple[CommitInfo, ...]) -> tuple[Dot, ...]:
             f"{c.subject}",
         )
         for c in reversed(commits)
+    )
+
+
+def _cohort(report: GradeReport) -> str:
+    if report.outcome is not Outcome.GRADED or report.score is None:
+        return ""
+    c = report.comparison
+    if c is None:
+        return "Not enough graded submissions of this challenge version yet to compare with."
+    return (
+        f"Scored above {c.below} of {c.earlier} other candidates of this challenge version "
+        f"(percentile {c.percentile}, median {c.median:.1f})."
+    )
+
+
+def _histogram(report: GradeReport) -> tuple[Column, ...]:
+    c = report.comparison
+    if c is None or not c.histogram or report.score is None:
+        return ()
+    tallest = max(c.histogram) or 1
+    mine = min(int(report.score // 10), 9)
+    return tuple(
+        Column(
+            x=20 + 56 * n,
+            height=max(2, round(HISTOGRAM_HEIGHT * count / tallest)) if count else 0,
+            label=f"{10 * n}-{10 * n + 9 if n < 9 else 100}: {count} submission"
+            + ("" if count == 1 else "s"),
+            mine=n == mine,
+        )
+        for n, count in enumerate(c.histogram)
     )
 
 

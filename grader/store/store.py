@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -103,15 +104,38 @@ class Store(Lifecycle):
         run, repo_url = found[0]
         return _to_detail(run, repo_url)
 
-    def scores_for_challenge(self, challenge_id: str) -> list[float]:
-        """Scores of every graded run of a challenge, for percentile comparisons."""
-        query = sa.select(RunTable.score).where(
-            RunTable.challenge_id == challenge_id,
-            RunTable.outcome == str(Outcome.GRADED),
-            RunTable.score.is_not(None),
+    def cohort_scores(
+        self, challenge_id: str, version: str, *, exclude_repo: str = ""
+    ) -> list[float]:
+        """The cohort a graded score is placed in: the latest graded run of each distinct
+        repository for this challenge version, bundled samples (served on loopback by
+        ``grader demo``) and ``exclude_repo`` (the candidate's own) left out."""
+        query = (
+            sa.select(SubmissionTable.repo_url, RunTable.score)
+            .join(SubmissionTable, SubmissionTable.id == RunTable.submission_id)
+            .where(
+                RunTable.challenge_id == challenge_id,
+                RunTable.challenge_version == version,
+                RunTable.outcome == str(Outcome.GRADED),
+                RunTable.score.is_not(None),
+            )
+            .order_by(RunTable.created_at)
         )
         with self._sessions() as session:
-            return [float(score) for score in session.scalars(query) if score is not None]
+            latest = {url: score for url, score in session.execute(query) if score is not None}
+        return [
+            float(score)
+            for url, score in latest.items()
+            if url != exclude_repo and not is_sample_url(url)
+        ]
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_sample_url(url: str) -> bool:
+    """A repository served on loopback: ``grader demo``'s bundled samples, never a candidate."""
+    return (urlsplit(url).hostname or "") in _LOOPBACK_HOSTS
 
 
 def _to_row(run: RunTable, repo_url: str) -> RunRow:

@@ -48,9 +48,13 @@ def test_the_report_renders_in_chromium_and_reads_top_down(
     assert headings[-1] == "Run details"
     if report.score is not None:
         assert "In short" in headings[:2]  # after the review banner, when flagged
-        assert page.locator("svg.chart rect").count() == 2 * sum(
-            1 for c in report.categories if c.total
-        )
+        counted = sum(1 for c in report.categories if c.total)
+        assert page.locator("svg.chart:not(.cohort) rect").count() == 2 * counted
         assert page.locator(".band").inner_text().lower() in {"strong", "mixed", "weak"}
+    if report.comparison is not None:
+        assert page.locator("svg.cohort rect").count() == 10
+        assert page.get_by_text("this candidate").count() == 1
+    if report.history is not None:
+        assert page.locator("svg.timeline circle").count() == len(report.history.commits)
     page.close()
     shutil.copy(page_file, ARTIFACTS / f"{name}.html")

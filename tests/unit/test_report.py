@@ -55,6 +55,7 @@ def _hostile_report() -> GradeReport:
         findings=(Finding("print-call", Severity.INFO, f"found {XSS}", f"{XSS}.py", 3),),
         dependencies=(Dependency(XSS, DependencyStatus.FAILED, XSS),),
         run_facts=RunFacts(recorded={"commit message": f"Fix {XSS}", XSS: "key"}),
+        comparison=None,  # its "40-49" label would hide an evaluated {{ 7*7 }}
         repo_url=f"https://github.com/a/b{XSS}",
         reason=XSS,
     )
