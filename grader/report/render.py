@@ -34,7 +34,7 @@ FILES = {
 
 
 @functools.cache
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("grader", "report/templates"),
         autoescape=True,
@@ -59,7 +59,7 @@ def _visible_text(value: object) -> object:
 
 
 def _render(template: str, report: GradeReport) -> str:
-    return _environment().get_template(template).render(r=report, v=build_view(report))
+    return environment().get_template(template).render(r=report, v=build_view(report))
 
 
 def render_html(report: GradeReport) -> str:
@@ -74,12 +74,12 @@ def render_markdown(report: GradeReport) -> str:
 def render_candidate_html(report: GradeReport, feedback: Feedback | None = None) -> str:
     """The candidate's page, cut down to the feedback policy (default: the run's own)."""
     view = candidate_view(report, feedback)
-    return _environment().get_template("candidate.html.j2").render(c=view)
+    return environment().get_template("candidate.html.j2").render(c=view)
 
 
 def render_candidate_markdown(report: GradeReport, feedback: Feedback | None = None) -> str:
     view = candidate_view(report, feedback)
-    return _environment().get_template("candidate.md.j2").render(c=view)
+    return environment().get_template("candidate.md.j2").render(c=view)
 
 
 def render_json(report: GradeReport) -> str:

@@ -138,3 +138,26 @@ def test_band_thresholds_come_from_challenge_toml(tmp_path: Path) -> None:
     (root / "challenge.toml").write_text(toml + "[review]\nstrong = 40\nmixed = 60\n")
     with pytest.raises(ChallengeError, match=r"review\.mixed"):
         load_challenge(root)
+
+
+def test_a_comparison_refuses_runs_of_different_challenge_versions() -> None:
+    from grader.errors import GraderError  # noqa: PLC0415
+    from grader.report.compare import comparison_rows  # noqa: PLC0415
+
+    other = graded_report(challenge=ChallengeRef("backend/todo-api", "2.0.0", "Todo API"))
+    with pytest.raises(GraderError, match="different challenges or versions"):
+        comparison_rows([graded_report(), other])
+    with pytest.raises(GraderError, match="nothing to compare"):
+        comparison_rows([])
+
+
+def test_a_comparison_ranks_by_score_and_lists_categories_in_order() -> None:
+    from grader.report.compare import comparison_rows  # noqa: PLC0415
+
+    rejected = graded_report(outcome=Outcome.REJECTED, score=None)
+    top = graded_report(score=90.0, repo_url="https://x/top")
+    names, rows = comparison_rows([graded_report(score=40.0), rejected, top])
+    assert names == ("core", "validation", "robustness", "docs")
+    assert [r.score for r in rows] == ["90.0", "40.0", "—"]
+    assert [r.band for r in rows] == ["strong", "weak", "rejected"]
+    assert rows[0].categories == ("3/4", "1/2", "0/1", "0/0")
