@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,7 +9,6 @@ from datetime import datetime
 
 from grader.models import (
     CategoryScore,
-    CommitInfo,
     Finding,
     GradeReport,
     Limits,
@@ -21,6 +19,7 @@ from grader.models import (
     TestResult,
     TestStatus,
 )
+from grader.report.charts import Bar, Column, Dot, bars, histogram, timeline
 from grader.report.jsonio import SCORED
 from grader.report.questions import Question, questions
 from grader.report.review import band, summary
@@ -45,43 +44,6 @@ class CategoryRow:
     category: CategoryScore
     share: float  # percent of the weight of all counted categories; 0 when it has no tests
     tests: tuple[TestResult, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One row of the category bar chart (inline SVG), in pixels."""
-
-    label: str
-    score: float
-    y: int
-    width: int
-
-
-BAR_ROW = 28
-BAR_WIDTH = 360
-TIMELINE_WIDTH = 560  # plus 20 px margin each side
-
-
-@dataclass(frozen=True, slots=True)
-class Dot:
-    """One commit on the timeline (inline SVG), in pixels; ``label`` is its tooltip."""
-
-    x: int
-    r: int
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One band of the cohort histogram (inline SVG), in pixels."""
-
-    x: int
-    height: int
-    label: str  # "60-69: 4 submissions"
-    mine: bool  # the candidate's score falls in this band
-
-
-HISTOGRAM_HEIGHT = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +84,12 @@ def build_view(report: GradeReport) -> View:
         band=found.value if found else "",
         summary=summary(report, asked),
         questions=asked,
-        bars=_bars(report.categories),
+        bars=bars(report.categories),
         type_hints=_type_hints(report),
         history=report.history.statements if report.history else (),
-        timeline=_timeline(report.history.commits if report.history else ()),
+        timeline=timeline(report.history.commits if report.history else ()),
         cohort=_cohort(report),
-        histogram=_histogram(report),
+        histogram=histogram(report),
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
@@ -147,30 +109,6 @@ def build_view(report: GradeReport) -> View:
     )
 
 
-def _bars(categories: tuple[CategoryScore, ...]) -> tuple[Bar, ...]:
-    counted = [c for c in categories if c.total]
-    return tuple(
-        Bar(c.name, c.score, n * BAR_ROW, round(BAR_WIDTH * c.fraction))
-        for n, c in enumerate(counted)
-    )
-
-
-def _timeline(commits: tuple[CommitInfo, ...]) -> tuple[Dot, ...]:
-    if len(commits) < 2:
-        return ()
-    first = min(c.committed_at for c in commits)
-    span = (max(c.committed_at for c in commits) - first).total_seconds() or 1.0
-    return tuple(
-        Dot(
-            x=20 + round(TIMELINE_WIDTH * (c.committed_at - first).total_seconds() / span),
-            r=min(14, 3 + round(math.sqrt(c.changed_lines) / 3)),
-            label=f"{c.sha[:12]} {c.committed_at:%Y-%m-%d %H:%M}: {c.changed_lines} lines, "
-            f"{c.subject}",
-        )
-        for c in reversed(commits)
-    )
-
-
 def _cohort(report: GradeReport) -> str:
     if report.outcome is not Outcome.GRADED or report.score is None:
         return ""
@@ -180,24 +118,6 @@ def _cohort(report: GradeReport) -> str:
     return (
         f"Scored above {c.below} of {c.earlier} other candidates of this challenge version "
         f"(percentile {c.percentile}, median {c.median:.1f})."
-    )
-
-
-def _histogram(report: GradeReport) -> tuple[Column, ...]:
-    c = report.comparison
-    if c is None or not c.histogram or report.score is None:
-        return ()
-    tallest = max(c.histogram) or 1
-    mine = min(int(report.score // 10), 9)
-    return tuple(
-        Column(
-            x=20 + 56 * n,
-            height=max(2, round(HISTOGRAM_HEIGHT * count / tallest)) if count else 0,
-            label=f"{10 * n}-{10 * n + 9 if n < 9 else 100}: {count} submission"
-            + ("" if count == 1 else "s"),
-            mine=n == mine,
-        )
-        for n, count in enumerate(c.histogram)
     )
 
 
