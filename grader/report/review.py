@@ -23,8 +23,8 @@ class Band(enum.StrEnum):
 
 
 def band(report: GradeReport) -> Band | None:
-    """The score's band; None when there is no score to read."""
-    if report.score is None or report.outcome not in (Outcome.GRADED, Outcome.FLAGGED):
+    """The score's band; None when there is no score to read (a flagged score is provisional)."""
+    if report.score is None or report.outcome is not Outcome.GRADED:
         return None
     if report.score >= report.challenge.strong:
         return Band.STRONG
@@ -34,15 +34,19 @@ def band(report: GradeReport) -> Band | None:
 def summary(report: GradeReport, asked: tuple[Question, ...]) -> tuple[str, ...]:
     """Three to five sentences: verdict, did well, missing, code, what to ask."""
     found = band(report)
-    if found is None or report.score is None:
+    if report.score is None or report.outcome not in (Outcome.GRADED, Outcome.FLAGGED):
         return ()
     c = report.challenge
-    sentences = [
-        f"Scored {report.score:.1f} of 100, which this challenge reads as {found.value} "
-        f"(strong from {c.strong:g}, mixed from {c.mixed:g})."
-    ]
-    if report.outcome is Outcome.FLAGGED:
-        sentences.append("Integrity evidence was found: do not use the score until it is reviewed.")
+    if found is None:
+        sentences = [
+            f"Scored {report.score:.1f} of 100 provisionally: integrity evidence was found, "
+            "so do not use the score until a reviewer has looked at it."
+        ]
+    else:
+        sentences = [
+            f"Scored {report.score:.1f} of 100, which this challenge reads as {found.value} "
+            f"(strong from {c.strong:g}, mixed from {c.mixed:g})."
+        ]
     sentences.extend(_categories(report.categories))
     sentences.append(_code(report.findings, report.code))
     if asked:
@@ -57,13 +61,13 @@ def _categories(categories: tuple[CategoryScore, ...]) -> list[str]:
         (c for c in counted if c.passed < c.total), key=lambda c: -(c.weight * (1 - c.fraction))
     )
     said = []
-    if full:
+    if full and not lost:
+        said.append("Every hidden test passed, in every category.")
+    elif full:
         said.append(f"Every hidden test passed in {_names(full)}.")
     if lost:
         parts = [f"{c.name} ({c.passed} of {c.total} tests)" for c in lost[:MAX_NAMED]]
         said.append(f"Most points were lost in {_names(parts)}.")
-    elif counted:
-        said.append("No category lost points.")
     return said
 
 

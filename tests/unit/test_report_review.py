@@ -60,13 +60,17 @@ def test_a_full_marks_run_says_what_went_well_and_asks_a_general_question() -> N
     assert [q.topic for q in asked] == ["general questions"]
     assert "GIL" in asked[0].text  # the backend question
     sentences = summary(report, asked)
-    assert sentences[1] == "Every hidden test passed in core, validation and robustness."
-    assert "no warnings" in sentences[3]
+    assert sentences[1] == "Every hidden test passed, in every category."
+    assert "no warnings" in sentences[2]
 
 
-def test_a_flagged_run_says_the_score_must_wait_for_review() -> None:
+def test_a_flagged_run_has_no_band_and_says_the_score_must_wait_for_review() -> None:
     report = graded_report(outcome=Outcome.FLAGGED)
-    assert "do not use the score" in summary(report, ())[1]
+    assert band(report) is None
+    assert summary(report, ())[0] == (
+        "Scored 54.2 of 100 provisionally: integrity evidence was found, so do not use the "
+        "score until a reviewer has looked at it."
+    )
 
 
 def test_questions_follow_lost_categories_first_then_red_flags_with_their_evidence() -> None:
