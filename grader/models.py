@@ -218,6 +218,17 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One winnowed fingerprint of a submission (grader.analyse.similarity): its hash and the
+    lines its tokens span."""
+
+    digest: int
+    path: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
 class CodeStats:
     """Measures of the candidate's own (non-test) code."""
 
@@ -329,3 +340,4 @@ class GradeReport:
     run_facts: RunFacts | None = None  # None: the run never got results from the sandbox
     code: CodeStats | None = None  # None: the tree was never analysed
     history: History | None = None  # None: no history was fetched
+    fingerprints: tuple[Fingerprint, ...] = ()  # for similarity with later submissions

@@ -8,6 +8,7 @@ The CLI, the web app and the Celery task are thin adapters around :func:`grade` 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import logging
 import secrets
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, code_stats_of, history_of, scan_checks
+from grader.analyse import analyse, code_stats_of, fingerprints, history_of, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
@@ -173,6 +174,7 @@ def _grade(
         hidden = _hidden_tests(challenge)
         findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
         code = code_stats_of(files)
+        marks = fingerprints(files, exclude=_boilerplate(challenge.root))
         history = history_of(
             repo.history, time_budget=challenge.spec.time_budget, deadline=repo.deadline
         )
@@ -215,6 +217,7 @@ def _grade(
         run_facts=_run_facts(run, repo, collected),
         code=code,
         history=history,
+        fingerprints=marks,
     )
 
 
@@ -260,6 +263,17 @@ def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
         for path in sorted(challenge.tests_dir.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
+
+
+@functools.cache
+def _boilerplate(root: Path) -> tuple[dict[str, bytes], ...]:
+    """The challenge's starter and bundled samples: code every candidate may share."""
+    folders = [root / "starter", *sorted((root / "samples").glob("*/"))]
+    return tuple(
+        {p.relative_to(f).as_posix(): p.read_bytes() for p in sorted(f.rglob("*.py"))}
+        for f in folders
+        if f.is_dir()
+    )
 
 
 def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:

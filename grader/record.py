@@ -28,6 +28,7 @@ from grader.pipeline import GradeRequest, Observer, grade
 from grader.report import render, to_json_dict
 from grader.sandbox import Sandbox
 from grader.settings import Settings
+from grader.similar import with_similarity
 from grader.store import Claim, RunRecord, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,12 @@ def finish(
         report.challenge.id, report.challenge.version, exclude_repo=report.repo_url
     )
     report = with_comparison(report, cohort)
+    report, pairs = with_similarity(report, store)
     run_id = store.finish(claim, run_record(report))
     if run_id is None:
         return Finished(None)
+    for pair in pairs:  # only now: the finding names a run that is stored
+        store.add_finding(pair.other_run, pair.finding)
     paths = render(report, out_dir or settings.report_dir(run_id))
     store.mark_reported(claim.submission_id, run_id)
     log.info("%s attempt %s: %s", claim.submission_id, claim.attempt, report.outcome.value)

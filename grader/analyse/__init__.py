@@ -6,5 +6,16 @@ Code red flags (ruff), repository hygiene, type-hint coverage and tamper indicat
 from grader.analyse.core import analyse, code_stats_of, scan_checks
 from grader.analyse.history import history_of
 from grader.analyse.rules import RULES, Rule
+from grader.analyse.similarity import compare, fingerprints, similarity_finding
 
-__all__ = ["RULES", "Rule", "analyse", "code_stats_of", "history_of", "scan_checks"]
+__all__ = [
+    "RULES",
+    "Rule",
+    "analyse",
+    "code_stats_of",
+    "compare",
+    "fingerprints",
+    "history_of",
+    "scan_checks",
+    "similarity_finding",
+]

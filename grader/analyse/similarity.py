@@ -14,33 +14,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import keyword
 import token
 import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from grader.models import Finding, Severity
+from grader.models import Finding, Fingerprint, Severity
 from grader.text import clean_text
 
 K = 12  # tokens per hashed run: long enough that common idioms do not match by themselves
 WINDOW = 6  # guarantees any shared run of K + WINDOW - 1 tokens is found
 THRESHOLD = 0.5  # share of the smaller submission's fingerprints found in the other
+MAX_FINGERPRINTS = 5000  # bounds what a report stores (a large solution keeps its first 5000)
 MIN_MARKS = 30  # fewer fingerprints than this (a near-empty submission) is never "similar"
 MAX_FILE_BYTES = 512 * 1024
 MAX_REGIONS = 5
 
 _SKIPPED = frozenset({token.COMMENT, token.NL, token.ENCODING, token.ENDMARKER, token.TYPE_COMMENT})
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One kept fingerprint: its hash and where its tokens start and end."""
-
-    digest: int
-    path: str
-    first: int
-    last: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +50,15 @@ class Match:
 
 def fingerprints(
     files: Mapping[str, bytes], exclude: Iterable[Mapping[str, bytes]] = ()
-) -> tuple[Mark, ...]:
+) -> tuple[Fingerprint, ...]:
     """The winnowed fingerprints of the Python files of ``files``, less those of ``exclude``
     (the challenge's starter and samples)."""
     boilerplate = {m.digest for tree in exclude for m in _marks(tree)}
-    return tuple(m for m in _marks(files) if m.digest not in boilerplate)
+    kept = (m for m in _marks(files) if m.digest not in boilerplate)
+    return tuple(itertools.islice(kept, MAX_FINGERPRINTS))
 
 
-def compare(a: tuple[Mark, ...], b: tuple[Mark, ...]) -> Match:
+def compare(a: tuple[Fingerprint, ...], b: tuple[Fingerprint, ...]) -> Match:
     """How similar two submissions' fingerprints are, with the matching regions on each side."""
     shared = {m.digest for m in a} & {m.digest for m in b}
     smaller = min(len({m.digest for m in a}), len({m.digest for m in b}))
@@ -94,7 +87,7 @@ def similarity_finding(match: Match, *, other: str, mine_first: bool = True) -> 
     )
 
 
-def _marks(files: Mapping[str, bytes]) -> Iterator[Mark]:
+def _marks(files: Mapping[str, bytes]) -> Iterator[Fingerprint]:
     for path in sorted(files):
         data = files[path]
         if path.endswith(".py") and len(data) <= MAX_FILE_BYTES:
@@ -129,7 +122,7 @@ _FSTRING = frozenset(
 )  # fmt: skip
 
 
-def _winnow(path: str, tokens: list[tuple[str, int]]) -> Iterator[Mark]:
+def _winnow(path: str, tokens: list[tuple[str, int]]) -> Iterator[Fingerprint]:
     grams = [
         (_hash(" ".join(t for t, _ in tokens[i : i + K])), tokens[i][1], tokens[i + K - 1][1])
         for i in range(len(tokens) - K + 1)
@@ -142,14 +135,15 @@ def _winnow(path: str, tokens: list[tuple[str, int]]) -> Iterator[Mark]:
         if index != kept:
             kept = index
             digest, first, last = grams[index]
-            yield Mark(digest, path, first, last)
+            yield Fingerprint(digest, path, first, last)
 
 
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    # 48 bits: exact as a JSON number in any reader, ample for a few thousand fingerprints
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=6).digest(), "big")
 
 
-def _regions(marks: tuple[Mark, ...], shared: set[int]) -> tuple[str, ...]:
+def _regions(marks: tuple[Fingerprint, ...], shared: set[int]) -> tuple[str, ...]:
     """Shared line ranges per file, overlapping ones merged, largest first."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for m in sorted((m for m in marks if m.digest in shared), key=lambda m: (m.path, m.first)):

@@ -42,8 +42,13 @@ KEYS = (
     "run_facts",
     "code",
     "history",
+    "fingerprints",
 )
-OPTIONAL_KEYS = ("code", "history")  # added later: reports stored before them still load
+OPTIONAL_KEYS = (
+    "code",
+    "history",
+    "fingerprints",
+)  # added later: reports stored before them still load
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
 
@@ -75,6 +80,7 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
         "code": asdict(report.code) if report.code else None,
         "history": _history(report),
+        "fingerprints": [asdict(f) for f in report.fingerprints],
     }
 
 

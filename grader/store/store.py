@@ -110,22 +110,53 @@ class Store(Lifecycle):
         """The cohort a graded score is placed in: the latest graded run of each distinct
         repository for this challenge version, bundled samples (served on loopback by
         ``grader demo``) and ``exclude_repo`` (the candidate's own) left out."""
+        latest = self._latest_per_repo(
+            challenge_id, version, (Outcome.GRADED,), RunTable.score, exclude_repo
+        )
+        return [float(score) for _, score in latest if score is not None]
+
+    def cohort_reports(
+        self, challenge_id: str, version: str, *, exclude_repo: str = ""
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """(run id, repository, report JSON) of the latest graded or flagged run of each other
+        repository of this challenge version, samples left out: what similarity compares."""
+        latest = self._latest_per_repo(
+            challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), RunTable, exclude_repo
+        )
+        return [(run.id, url, run.report) for url, run in latest]
+
+    def add_finding(self, run_id: str, finding: dict[str, Any]) -> None:
+        """Add a review finding to a stored run's report (similarity seen by a later run)."""
+        with self._sessions.begin() as session:
+            run = session.get_one(RunTable, run_id)
+            findings = list(run.report.get("findings", []))
+            if finding not in findings:
+                run.report = {**run.report, "findings": [*findings, finding]}
+
+    def _latest_per_repo(
+        self,
+        challenge_id: str,
+        version: str,
+        outcomes: tuple[Outcome, ...],
+        column: Any,
+        exclude_repo: str,
+    ) -> list[tuple[str, Any]]:
         query = (
-            sa.select(SubmissionTable.repo_url, RunTable.score)
+            sa.select(SubmissionTable.repo_url, column)
             .join(SubmissionTable, SubmissionTable.id == RunTable.submission_id)
             .where(
                 RunTable.challenge_id == challenge_id,
                 RunTable.challenge_version == version,
-                RunTable.outcome == str(Outcome.GRADED),
+                RunTable.outcome.in_([str(o) for o in outcomes]),
                 RunTable.score.is_not(None),
             )
             .order_by(RunTable.created_at)
         )
         with self._sessions() as session:
-            latest = {url: score for url, score in session.execute(query) if score is not None}
+            latest: dict[str, Any] = {str(row[0]): row[1] for row in session.execute(query)}
         return [
-            float(score)
-            for url, score in latest.items()
+            (url, value)
+            for url, value in latest.items()
             if url != exclude_repo and not is_sample_url(url)
         ]
 
