@@ -74,5 +74,6 @@ RULES: dict[str, Rule] = {
         Rule("no-tests", INFO, "the repository has no tests"),
         Rule("too-large", INFO, "a file too large to analyse"),
         Rule("lint-unavailable", INFO, "the code signals could not be computed"),
+        Rule("not-analysed", INFO, "a file the analyser's parsers gave up on"),
     )
 }

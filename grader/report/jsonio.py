@@ -40,15 +40,13 @@ KEYS = (
     "integrity",
     "comparison",
     "run_facts",
+    "python",
     "code",
     "history",
     "fingerprints",
 )
-OPTIONAL_KEYS = (
-    "code",
-    "history",
-    "fingerprints",
-)  # added later: reports stored before them still load
+# Keys added later, with the value a report stored before them reads as.
+_ADDED_LATER: JsonDict = {"python": None, "code": None, "history": None, "fingerprints": []}
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
 
@@ -78,6 +76,7 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "integrity": [asdict(check) for check in report.integrity],
         "comparison": asdict(report.comparison) if report.comparison else None,
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
+        "python": asdict(report.python) if report.python else None,
         "code": asdict(report.code) if report.code else None,
         "history": _history(report),
         "fingerprints": [asdict(f) for f in report.fingerprints],
@@ -100,7 +99,8 @@ def from_json_dict(data: JsonDict) -> GradeReport:
     """The report back from :func:`to_json_dict`'s output (``categories[].score`` is derived)."""
     if "facts" in data:
         data = _upgraded(data)
-    missing = [k for k in KEYS if k not in data and k not in OPTIONAL_KEYS]
+    data = {**_ADDED_LATER, **data}
+    missing = [k for k in KEYS if k not in data]
     unknown = sorted(set(data) - set(KEYS))
     if missing or unknown:
         raise GraderError(

@@ -9,6 +9,7 @@ lose points. The reference's first run is reused as the first repeat; the rest r
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 import time
@@ -64,7 +65,9 @@ def _quiet(_message: str) -> None:
 class FolderGrader(Protocol):
     """Grades one folder as a submission. Real: ``LoopbackGrader``; fakes in unit tests."""
 
-    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport: ...
+    def __call__(
+        self, folder: Path, *, wall_seconds: int | None = None, python: str | None = None
+    ) -> GradeReport: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,8 @@ def validate(
     started = time.perf_counter()
     sandbox = grading_sandbox(settings, progress)
     try:
-        sandbox.image_for(challenge)  # once, before parallel runs could race to build it
+        for python in challenge.spec.runtime.pythons:  # before parallel runs race to build
+            sandbox.image_for(challenge, python)
         with loopback_grader(challenge, settings) as grader:
             checks = run_checks(challenge, grader, mutants=mutants, jobs=jobs, progress=progress)
     except GraderError as exc:  # a broken challenge fails its own validation, not the others'
@@ -119,6 +123,10 @@ def run_checks(
     planned = plan_mutants(root / "reference", mutants)
     reference = grader(root / "reference")
     progress(f"reference: {_summary(reference)}")
+    on_other_pythons = tuple(
+        _on_python(check_reference(grader(root / "reference", python=python)), python)
+        for python in challenge.spec.runtime.pythons[1:]  # the first is the default: above
+    )
     wall = max(
         MUTANT_MIN_WALL_SECONDS,
         math.ceil(MUTANT_WALL_FACTOR * reference.timings.get("sandbox", 10.0)),
@@ -139,6 +147,7 @@ def run_checks(
         reports = _grade_all(grader, work, jobs, progress)
     return (
         check_reference(reference),
+        *on_other_pythons,
         check_repeats([reference, *(reports[f"repeat {n}"] for n in range(2, REPEATS + 1))]),
         check_starter(reports["starter"]),
         check_samples_present(samples, bands),
@@ -161,6 +170,10 @@ def _grade_all(
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return dict(pool.map(one, list(work)))
+
+
+def _on_python(check: Check, python: str) -> Check:
+    return dataclasses.replace(check, name=f"{check.name} on Python {python}")
 
 
 def _materialise(mutant: Mutant, reference: Path, dest: Path) -> Path:

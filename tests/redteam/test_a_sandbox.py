@@ -9,7 +9,7 @@ import docker
 import pytest
 
 from grader.models import Outcome, TestStatus
-from grader.sandbox.layout import candidate_uid
+from grader.sandbox.uids import candidate_uid
 from tests.redteam.conftest import IMAGE_LABEL, Grader, Ledger
 from tests.redteam.support import integrity_rules, message, seen, status, stray_processes
 
@@ -99,7 +99,7 @@ def test_setuid_binaries_grant_nothing(grade_repo: Grader) -> None:
 
 def test_known_escape_preconditions_are_absent(grade_repo: Grader) -> None:
     probe = seen(grade_repo("A11"))
-    assert probe["euid"] >= 61000
+    assert probe["euid"] >= 70000
     assert int(probe["cap_eff"], 16) == 0 and int(probe["cap_bnd"], 16) & ~0xE0 == 0
     assert probe["seccomp"] == "2"  # a filter is installed (Docker's default profile)
     assert probe["exe"] != "writable"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from grader.analyse import RULES, analyse, code_stats_of, lint, scan_checks
+from grader.analyse import RULES, analyse, code_stats_of, core, lint, scan_checks
+from grader.analyse.rules import Hit
 from grader.models import Finding
 from grader.testing import found
 
@@ -168,6 +171,7 @@ def test_every_rule_in_the_table_is_exercised() -> None:
         "missing-file",
         "lint-unavailable",
         "similar-submission",  # tests/unit/test_similarity.py
+        "not-analysed",
     }
     assert exercised == set(RULES)
 
@@ -408,3 +412,19 @@ def test_type_hint_coverage_counts_complete_annotations_without_any(
 def test_type_hint_coverage_is_a_percentage_or_none() -> None:
     assert code_stats_of({"a.py": b"def f(x: int) -> None: ...\ndef g(x): ...\n"}).coverage == 50
     assert code_stats_of({}).coverage is None
+
+
+def test_a_rule_that_breaks_on_a_file_becomes_a_finding_and_the_other_files_are_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(f: object) -> Iterator[Hit]:
+        raise RecursionError("maximum recursion depth exceeded")
+        yield  # pragma: no cover - makes this a generator like every rule family
+
+    monkeypatch.setattr(core, "INTEGRITY_RULES", (broken,))
+    files = {**TESTS, "app.py": b"x = 1\n", "notes.txt": b"\xe2\x80\xae hidden\n"}
+    findings = analyse(files)
+    broken_files = [f.path for f in findings if f.rule == "not-analysed"]
+    assert broken_files == ["app.py", "tests/test_app.py"]
+    assert all("RecursionError" in f.message for f in findings if f.rule == "not-analysed")
+    assert "bidi-control" in {f.rule for f in findings}  # the text scan still ran

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader.challenge import Challenge
+from grader.challenge import Challenge, load_challenge
 from grader.cli.challenges import _table
 from grader.errors import ChallengeError
 from grader.models import GradeReport, Outcome, TestResult, TestStatus
@@ -223,9 +223,13 @@ class FakeGrader:
     def __init__(self, scores: dict[str, float]) -> None:
         self.scores = scores
         self.calls: list[tuple[Path, int | None]] = []
+        self.pythons: list[str | None] = []
 
-    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport:
+    def __call__(
+        self, folder: Path, *, wall_seconds: int | None = None, python: str | None = None
+    ) -> GradeReport:
         self.calls.append((folder, wall_seconds))
+        self.pythons.append(python)
         if folder.name.startswith("m"):  # a mutant copy
             return scored(50, failed=2)
         report = scored(self.scores[folder.name])
@@ -261,6 +265,23 @@ def test_every_check_runs_in_order_and_passes_for_a_sound_challenge(tmp_path: Pa
     assert sum(1 for c in checks if c.name.startswith("mutant ")) == 2
     graded = [folder.name for folder, _wall in grader.calls]
     assert graded.count("reference") == 3  # the first run is reused as the first repeat
+
+
+def test_the_reference_must_score_100_on_every_python_the_challenge_offers(
+    tmp_path: Path,
+) -> None:
+    challenge = a_challenge(tmp_path)
+    toml = challenge.root / "challenge.toml"
+    toml.write_text(toml.read_text() + '\n[runtime]\npython = ["3.11", "3.13"]\n')
+    grader = FakeGrader(
+        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+    )
+    checks = run_checks(load_challenge(challenge.root), grader, mutants=0)
+    assert [c.name for c in checks][:2] == [
+        "reference scores 100",
+        "reference scores 100 on Python 3.13",
+    ]
+    assert grader.pythons.count("3.13") == 1 and set(grader.pythons) == {None, "3.13"}
 
 
 def test_mutants_run_under_a_wall_limit_from_the_references_own_time(tmp_path: Path) -> None:

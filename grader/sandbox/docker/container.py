@@ -33,6 +33,7 @@ from grader.sandbox.layout import (
     judge_env,
 )
 from grader.sandbox.port import SandboxJob
+from grader.sandbox.uids import leased_uid
 from grader.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,16 @@ def run_container(
 
     ``runtime`` is the OCI runtime the daemon knows it by (``runc``, ``runsc``);
     ``network_mode`` is ``none`` or ``container:<id>`` to join a sidecar's loopback namespace.
+    The candidate uid is leased for as long as the container lives (``uids.leased_uid``).
     """
-    container_id = _create(client, job, runtime, network_mode)
+    with leased_uid(job.run_id) as uid:
+        return _run_as(client, job, uid, runtime, network_mode)
+
+
+def _run_as(
+    client: docker.DockerClient, job: SandboxJob, uid: int, runtime: str, network_mode: str
+) -> SandboxRun:
+    container_id = _create(client, job, uid, runtime, network_mode)
     try:
         _put(client, container_id, JUDGE_DIR, _tar_of(job.judge_files, dir_mode=0o700))
         _put(client, container_id, SUBMISSION_DIR, job.submission_tar)
@@ -112,7 +121,9 @@ def run_container(
     )
 
 
-def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_mode: str) -> str:
+def _create(
+    client: docker.DockerClient, job: SandboxJob, uid: int, runtime: str, network_mode: str
+) -> str:
     limits = job.limits
     host_config = client.api.create_host_config(
         network_mode=network_mode,
@@ -144,7 +155,7 @@ def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_
             command=list(JUDGE_COMMAND),
             user="0:0",
             working_dir=JUDGE_DIR,
-            environment=judge_env(job.run_id, limits, job.env),
+            environment=judge_env(uid, limits, job.env),
             volumes=[JUDGE_DIR, SUBMISSION_DIR],
             host_config=host_config,
             labels={
