@@ -73,6 +73,20 @@ class CategorySpec(_Strict):
     description: str = ""
 
 
+class ReviewSpec(_Strict):
+    """How the recruiter's report reads a score, and what the repository should ship."""
+
+    strong: float = Field(default=80.0, ge=0, le=100)  # at or above: "strong"
+    mixed: float = Field(default=50.0, ge=0, le=100)  # at or above: "mixed"; below: "weak"
+    expects: tuple[Literal["dockerfile", "compose"], ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReviewSpec:
+        if self.mixed > self.strong:
+            raise ValueError(f"review.mixed ({self.mixed}) is above review.strong ({self.strong})")
+        return self
+
+
 class ChallengeSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
     version: str
@@ -86,6 +100,7 @@ class ChallengeSpec(_Strict):
     categories: tuple[CategorySpec, ...] = Field(min_length=1)
     # Sidecar services started beside the candidate on an internal network (see docs/sandbox.md).
     services: tuple[Literal["postgres", "redis"], ...] = ()
+    review: ReviewSpec = ReviewSpec()
 
     @model_validator(mode="after")
     def _unique_categories(self) -> ChallengeSpec:
@@ -108,7 +123,13 @@ class Challenge:
 
     @property
     def ref(self) -> ChallengeRef:
-        return ChallengeRef(id=self.spec.id, version=self.spec.version, title=self.spec.title)
+        return ChallengeRef(
+            id=self.spec.id,
+            version=self.spec.version,
+            title=self.spec.title,
+            strong=self.spec.review.strong,
+            mixed=self.spec.review.mixed,
+        )
 
     @property
     def queue(self) -> str:

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     max_repo_mb: int = Field(default=100, ge=1, le=10_000)
     max_repo_files: int = Field(default=5_000, ge=10, le=1_000_000)
     git_credentials: dict[str, GitCredential] = Field(default_factory=dict)  # host -> token
-    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # for deadlines
+    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # history signals, deadlines
 
     # Sandbox
     docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)
