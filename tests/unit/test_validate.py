@@ -283,7 +283,15 @@ def test_the_reference_must_score_100_on_every_python_the_challenge_offers(
     toml = challenge.root / "challenge.toml"
     toml.write_text(toml.read_text() + '\n[runtime]\npython = ["3.11", "3.13"]\n')
     grader = FakeGrader(
-        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 95,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
     )
     checks = run_checks(load_challenge(challenge.root), grader, mutants=0)
     assert [c.name for c in checks][:2] == [
