@@ -48,3 +48,12 @@ def roc_auc(labels: list[int], scores: list[float]) -> float:
     negatives = len(labels) - positives
     rank_sum = sum(rank for rank, label in zip(ranks, labels, strict=True) if label)
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def assert_discriminates(probabilities: list[float]) -> None:
+    """A model that gives every customer the same probability has learnt nothing to test."""
+    distinct = {round(p, 9) for p in probabilities}
+    assert len(distinct) > 1, (
+        f"every one of {len(probabilities)} different customers got probability "
+        f"{probabilities[0]}: the model tells no customer from another"
+    )

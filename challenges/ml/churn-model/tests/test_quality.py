@@ -37,7 +37,13 @@ def test_evaluate_reports_the_auc_and_accuracy_of_predict(
     rows = holdout_rows()
     got = client.call("evaluate", rows)
     labels = _labels()
-    accuracy = sum((p >= 0.5) == bool(y) for p, y in zip(holdout_probabilities, labels, strict=True))
+    accuracy = sum(
+        (p >= 0.5) == bool(y) for p, y in zip(holdout_probabilities, labels, strict=True)
+    )
     expected = {"roc_auc": roc_auc(labels, holdout_probabilities), "accuracy": accuracy / len(rows)}
-    assert got["roc_auc"] == pytest.approx(expected["roc_auc"], abs=1e-6), f"expected {expected}, got {got}"
-    assert got["accuracy"] == pytest.approx(expected["accuracy"], abs=1e-9), f"expected {expected}, got {got}"
+    assert got["roc_auc"] == pytest.approx(expected["roc_auc"], abs=1e-6), (
+        f"expected {expected}, got {got}"
+    )
+    assert got["accuracy"] == pytest.approx(expected["accuracy"], abs=1e-9), (
+        f"expected {expected}, got {got}"
+    )

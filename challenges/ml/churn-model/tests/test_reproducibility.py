@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import assert_discriminates
 from dataset import holdout_rows, training_rows, unlabelled
 from grader_harness import functions
 from grader_harness.workspace import new_workspace
@@ -20,6 +21,7 @@ def _run(seed: int) -> tuple[dict[str, Any], list[float]]:
 
 def test_the_same_seed_gives_the_same_scores_and_predictions() -> None:
     (first, firstp), (second, secondp) = _run(11), _run(11)
+    assert_discriminates(firstp)
     assert second["cv_auc"] == pytest.approx(first["cv_auc"], abs=1e-12), (
         f"seed 11 twice gave fold AUCs {first['cv_auc']} and {second['cv_auc']}"
     )

@@ -54,7 +54,9 @@ def _fresh(seed: int) -> Pipeline:
 def train(rows: list[dict[str, Any]], folds: int = 5, seed: int = 0) -> dict[str, Any]:
     labels = np.array([row["churned"] for row in rows])
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    scores = cross_val_score(_fresh(seed), np.array(rows, dtype=object), labels, cv=cv, scoring="roc_auc")
+    scores = cross_val_score(
+        _fresh(seed), np.array(rows, dtype=object), labels, cv=cv, scoring="roc_auc"
+    )
     _pipeline[:] = [_fresh(seed).fit(rows, labels)]
     return {"cv_auc": [float(s) for s in scores], "cv_auc_mean": float(scores.mean())}
 
