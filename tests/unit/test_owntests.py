@@ -1,0 +1,132 @@
+"""The candidate's own tests: parsed from pytest's summary, accepted once after ``finished``,
+shown in the reviewer signals, and unable to touch a hidden-test result."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.collect.schema import parse_stream
+from grader.errors import JudgeError
+from grader.harness.grader_harness import owntests
+from grader.models import OwnTests
+from tests.conftest import need
+from tests.unit.harness_support import FIXTURES, run_judge, sandbox_base
+
+OWN = Path(__file__).resolve().parents[1] / "fixtures" / "owntests"
+COLLECTED = {"event": "collected", "tests": [{"id": "t.py::a", "category": "c"}]}
+RESULT = {"event": "test", "id": "t.py::a", "status": "failed", "duration": 0.1, "message": "x"}
+FINISHED = {"event": "finished", "exitstatus": 1}
+JUDGE_OWN = owntests.OwnTests(3, 2, 1, 0, 81.5, "line coverage measured").event()
+
+
+def _stream(*events: dict[str, object]) -> bytes:
+    return b"".join(json.dumps(e).encode() + b"\n" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("output", "counts"),
+    [
+        ("..F\n=== 1 failed, 2 passed in 0.05s ===", (3, 2, 1, 0)),
+        ("1 failed, 2 passed in 0.05s", (3, 2, 1, 0)),
+        ("E\n1 passed, 1 skipped, 2 errors in 1.20s", (4, 1, 0, 2)),
+        ("1 error in 0.10s", (1, 0, 0, 1)),
+    ],
+)
+def test_summary_counts_come_from_pytests_last_line(
+    output: str, counts: tuple[int, int, int, int]
+) -> None:
+    found = owntests.parse_summary(output)
+    assert found is not None
+    assert (found.collected, found.passed, found.failed, found.errors) == counts
+
+
+def test_output_without_a_summary_gives_none() -> None:
+    assert owntests.parse_summary("Traceback: ImportError\n") is None
+    assert owntests.parse_total("TOTAL 12\n") is None
+    assert owntests.parse_total("No data\n81.5\n") == 81.5
+
+
+def test_own_tests_event_after_finished_is_accepted_and_changes_no_result() -> None:
+    stream = parse_stream(_stream(COLLECTED, RESULT, FINISHED, JUDGE_OWN), killed=False)
+    assert stream.results["t.py::a"].status.value == "failed"
+    assert stream.own_tests is not None
+    assert (stream.own_tests.passed, stream.own_tests.collected) == (2, 3)
+    assert stream.own_tests.coverage == 81.5
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        (COLLECTED, JUDGE_OWN, RESULT, FINISHED),  # before finished
+        (COLLECTED, RESULT, FINISHED, JUDGE_OWN, JUDGE_OWN),  # twice
+        (COLLECTED, RESULT, FINISHED, JUDGE_OWN, RESULT),  # a result after it
+        (COLLECTED, RESULT, FINISHED, {**JUDGE_OWN, "coverage": 101.0}),
+        (COLLECTED, RESULT, FINISHED, {**JUDGE_OWN, "passed": -1}),
+        (COLLECTED, RESULT, FINISHED, {**JUDGE_OWN, "extra": 1}),
+    ],
+)
+def test_misplaced_or_malformed_own_tests_events_are_refused(
+    events: tuple[dict[str, object], ...],
+) -> None:
+    with pytest.raises(JudgeError):
+        parse_stream(_stream(*events), killed=False)
+
+
+def test_report_sentence_says_how_many_pass_and_the_coverage() -> None:
+    assert OwnTests(3, 2, 1, 0, 81.5, "").text == (
+        "2 of 3 of the candidate's own tests pass; coverage 82%."
+    )
+    counts_only = OwnTests(3, 3, 0, 0, None, "coverage is not installed in the image")
+    assert counts_only.text.endswith("pass; coverage is not installed in the image.")
+    none = OwnTests(note="no test files (test_*.py, *_test.py) in the repository")
+    assert none.text.startswith("No tests of the candidate's own ran (no test files")
+
+
+@pytest.fixture
+def base() -> Iterator[Path]:
+    if os.geteuid() != 0:
+        need("root", "the judge switches candidate code to another uid")
+    with sandbox_base() as folder:
+        yield folder
+
+
+def _submission(tmp_path: Path, *, own: bool) -> Path:
+    folder = tmp_path / ("with-tests" if own else "plain")
+    shutil.copytree(FIXTURES / "functions" / "submissions" / "good", folder)
+    if own:
+        for source in OWN.iterdir():
+            shutil.copy(source, folder / source.name)
+    return folder
+
+
+def test_judge_runs_the_candidates_tests_and_a_forging_conftest_changes_nothing(
+    base: Path, tmp_path: Path
+) -> None:
+    tests = FIXTURES / "functions" / "tests"
+    with sandbox_base() as plain_base:
+        plain = run_judge(plain_base, tests, _submission(tmp_path, own=False))
+    run = run_judge(base, tests, _submission(tmp_path, own=True))
+    raw = (base / "judge" / "out" / "results.jsonl").read_bytes()
+    stream = parse_stream(raw, killed=False)  # the host's schema and order checks
+    assert run.statuses == plain.statuses, run.log
+    assert run.of("finished") == plain.of("finished")
+    assert stream.own_tests is not None, run.log
+    own = stream.own_tests
+    assert (own.collected, own.passed, own.failed, own.errors) == (3, 2, 1, 0), run.log
+    assert own.note != "forged"
+    assert len(run.of("own_tests")) == 1
+    assert plain.of("own_tests")[0]["collected"] == 0
+    assert plain.of("own_tests")[0]["note"].startswith("no test files")
+
+
+def test_switched_off_own_tests_say_so(base: Path, tmp_path: Path) -> None:
+    tests = FIXTURES / "functions" / "tests"
+    env = {"GRADER_OWN_TESTS_SECONDS": "0"}
+    run = run_judge(base, tests, _submission(tmp_path, own=True), env=env)
+    assert run.of("own_tests")[0]["note"] == "not run: switched off for this run"
