@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ FINISHED = {"event": "finished", "exitstatus": 1}
 JUDGE_OWN = owntests.OwnTests(3, 2, 1, 0, 81.5, "line coverage measured").event()
 
 
-def _stream(*events: dict[str, object]) -> bytes:
+def _stream(*events: Mapping[str, Any]) -> bytes:
     return b"".join(json.dumps(e).encode() + b"\n" for e in events)
 
 
@@ -72,7 +73,7 @@ def test_own_tests_event_after_finished_is_accepted_and_changes_no_result() -> N
     ],
 )
 def test_misplaced_or_malformed_own_tests_events_are_refused(
-    events: tuple[dict[str, object], ...],
+    events: tuple[Mapping[str, Any], ...],
 ) -> None:
     with pytest.raises(JudgeError):
         parse_stream(_stream(*events), killed=False)
