@@ -50,7 +50,8 @@ def test_summary_counts_come_from_pytests_last_line(
 def test_output_without_a_summary_gives_none() -> None:
     assert owntests.parse_summary("Traceback: ImportError\n") is None
     assert owntests.parse_total("TOTAL 12\n") is None
-    assert owntests.parse_total("No data\n81.5\n") == 81.5
+    report = "Name  Stmts  Miss  Cover\nsolution.py  10  2  80%\nTOTAL  20  4  81.5%\n"
+    assert owntests.parse_total(report) == 81.5
 
 
 def test_own_tests_event_after_finished_is_accepted_and_changes_no_result() -> None:
@@ -121,6 +122,9 @@ def test_judge_runs_the_candidates_tests_and_a_forging_conftest_changes_nothing(
     own = stream.own_tests
     assert (own.collected, own.passed, own.failed, own.errors) == (3, 2, 1, 0), run.log
     assert own.note != "forged"
+    # scripts/setup installs Debian's python3-coverage: the candidate's python3 can measure.
+    assert own.coverage is not None and 0 < own.coverage < 100, own
+    assert own.note == "line coverage measured"
     assert len(run.of("own_tests")) == 1
     assert plain.of("own_tests")[0]["collected"] == 0
     assert plain.of("own_tests")[0]["note"].startswith("no test files")

@@ -30,7 +30,8 @@ TEST_FILES = ("test_*.py", "*_test.py")
 SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages"}
 _SUMMARY = re.compile(r"^=*\s*(?P<body>(?:\d+ \w+(?:, )?)+) in [\d.]+s")
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
-_TOTAL = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*$")
+_TOTAL = re.compile(r"^TOTAL\s.*?(\d{1,3}(?:\.\d+)?)%\s*$")
+OMIT = "*/test_*.py,*/*_test.py,*/conftest.py,*/tests/*"  # coverage of their code, not tests
 _COVERAGE_CHECK = "import coverage"
 
 
@@ -82,9 +83,9 @@ def parse_summary(output: str) -> OwnTests | None:
 
 
 def parse_total(output: str) -> float | None:
-    """``coverage report --format=total``'s one number, or ``None``."""
-    match = _TOTAL.match(output.strip().splitlines()[-1] if output.strip() else "")
-    return min(float(match[1]), 100.0) if match else None
+    """The percent on ``coverage report``'s last ``TOTAL`` line, or ``None``."""
+    found = [m[1] for line in output.splitlines() if (m := _TOTAL.match(line.strip()))]
+    return min(float(found[-1]), 100.0) if found else None
 
 
 def _run(argv: list[str], cwd: Path, seconds: float) -> tuple[int | None, str]:
@@ -120,7 +121,7 @@ def _measure(seconds: float) -> OwnTests:
     deadline = time.monotonic() + seconds
     covered, _out = _run(["python3", "-c", _COVERAGE_CHECK], folder, min(10.0, seconds))
     pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    prefix = ["-m", "coverage", "run", "--source=."] if covered == 0 else []
+    prefix = ["-m", "coverage", "run", "--source=.", f"--omit={OMIT}"] if covered == 0 else []
     code, output = _run(["python3", *prefix, *pytest], folder, deadline - time.monotonic())
     if code is None:
         return OwnTests(note=f"stopped: they did not finish within {seconds:.0f} s")
@@ -132,9 +133,7 @@ def _measure(seconds: float) -> OwnTests:
     total = None
     if covered == 0:
         left = max(1.0, deadline - time.monotonic())
-        _code, report = _run(
-            ["python3", "-m", "coverage", "report", "--format=total"], folder, left
-        )
+        _code, report = _run(["python3", "-m", "coverage", "report"], folder, left)
         total = parse_total(report)
     note = "line coverage measured" if total is not None else "coverage could not be measured"
     if covered != 0:
