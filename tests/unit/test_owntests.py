@@ -12,10 +12,13 @@ from typing import Any
 
 import pytest
 
+from grader.collect import collect
 from grader.collect.schema import parse_stream
 from grader.errors import JudgeError
 from grader.harness.grader_harness import owntests
 from grader.models import OwnTests
+from grader.score import score
+from grader.testing import results_jsonl, sandbox_run, write_challenge
 from tests.conftest import need
 from tests.unit.harness_support import FIXTURES, run_judge, sandbox_base
 
@@ -135,3 +138,20 @@ def test_switched_off_own_tests_say_so(base: Path, tmp_path: Path) -> None:
     env = {"GRADER_OWN_TESTS_SECONDS": "0"}
     run = run_judge(base, tests, _submission(tmp_path, own=True), env=env)
     assert run.of("own_tests")[0]["note"] == "not run: switched off for this run"
+
+
+def test_collect_carries_own_tests_and_the_score_ignores_them(tmp_path: Path) -> None:
+    tests = {"test_a.py::test_one": "core", "test_a.py::test_two": "core"}
+    challenge = write_challenge(tmp_path / "ch", categories={"core": 1}, manifest=tests)
+    raw = results_jsonl(
+        tests, {"test_a.py::test_one": "passed", "test_a.py::test_two": "failed"}, finished=1
+    )
+    hostile = {**JUDGE_OWN, "passed": 3, "failed": 0, "note": "all \x1b[2Jgreen\u202e"}
+    without = collect(sandbox_run(raw, exit_code=1), challenge)
+    with_own = collect(sandbox_run(raw + _stream(hostile), exit_code=1), challenge)
+    assert without.own_tests is None
+    own = with_own.own_tests
+    assert own is not None and (own.collected, own.passed, own.coverage) == (3, 3, 81.5)
+    assert "\x1b" not in own.note and "\u202e" not in own.note  # shown escaped, not obeyed
+    assert with_own.tests == without.tests
+    assert score(with_own, challenge) == score(without, challenge)
