@@ -95,6 +95,17 @@ def validation_status(challenge: Challenge, validations_dir: Path) -> str:
     return recorded.status(found, challenge.spec.version)
 
 
+def validation_checks(
+    challenge_id: str, validations_dir: Path
+) -> tuple[recorded.CheckVerdict, ...]:
+    """Each check of the last recorded validation; none when there is no readable record."""
+    try:
+        found = recorded.load(validations_dir, challenge_id)
+    except ValueError:  # validation_status already says the record is unreadable
+        return ()
+    return found.checks if found else ()
+
+
 def stats(db: Sessions, org_id: str, challenge_id: str) -> Stats:
     """Score histogram and per-test pass rates over this organisation's graded runs."""
     query = (

@@ -159,7 +159,8 @@ def challenge_stats(request: Request, specialty: str, slug: str, who: Admin, svc
     if entry is None:
         raise not_found("challenge")
     found = catalogue.stats(svc.db, who.org_id, challenge_id)
-    return render(request, "admin/challenge.html.j2", who, entry=entry, stats=found)
+    checks = catalogue.validation_checks(challenge_id, svc.settings.validations_dir)
+    return render(request, "admin/challenge.html.j2", who, entry=entry, stats=found, checks=checks)
 
 
 @router.post("/admin/challenges/{specialty}/{slug}")

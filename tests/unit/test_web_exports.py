@@ -79,5 +79,6 @@ def test_the_catalogue_shows_what_validate_recorded_under_grader_home(
     recorded.save(validations, CHALLENGE, current, checks[:1], 3.0)
     page = admin.get(f"/admin/challenges/{CHALLENGE}").text
     assert "passed " in page and "validate again" not in page
+    assert "Last validation" in page and "reference scores 100" in page
     (validations / f"{CHALLENGE}.json").write_text("{not json", encoding="utf-8")
     assert "unreadable record" in admin.get("/admin/challenges").text
