@@ -7,14 +7,17 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 from grader.challenge import Challenge, load_challenge
+from grader.cli import main
 from grader.cli.challenges import _table
 from grader.errors import ChallengeError
 from grader.models import GradeReport, Outcome, TestResult, TestStatus
+from grader.settings import Settings, get_settings
 from grader.testing import flagged_report, graded_report, not_gradable_report, write_challenge
-from grader.validate import Validation, run_checks
+from grader.validate import Validation, recorded, run_checks
 from grader.validate.checks import (
     Check,
     check_mutant,
@@ -237,8 +240,8 @@ class FakeGrader:
         return dataclasses.replace(report, timings={"sandbox": 4.0})
 
 
-def a_challenge(tmp_path: Path) -> Challenge:
-    challenge = write_challenge(tmp_path / "demo", categories={"core": 1}, manifest=["t::a"])
+def a_challenge(tmp_path: Path, folder: str = "demo") -> Challenge:
+    challenge = write_challenge(tmp_path / folder, categories={"core": 1}, manifest=["t::a"])
     (challenge.root / "reference").mkdir()
     (challenge.root / "reference" / "calc.py").write_text(SOURCE)
     (challenge.root / "starter").mkdir()
@@ -396,3 +399,69 @@ def test_sample_data_is_laid_over_a_copy_of_the_reference(tmp_path: Path) -> Non
     assert {p.name for p in copy.iterdir()} == {"tasks.json", ".env", "app.db", "db.sqlite3"}
     assert (copy / "app.db").read_bytes().startswith(b"SQLite format 3")
     assert not (reference / ".env").exists()
+
+
+# --- what validate records for the web catalogue ------------------------------------------
+
+SOUND = {
+    "reference": 100,
+    "data": 100,
+    "starter": 0,
+    "strong": 95,
+    "partial": 50,
+    "broken": 0,
+    "cheating": 5,
+}
+
+
+def _validate_with(grader: FakeGrader) -> object:
+    def fake(challenge: Challenge, settings: Settings, **options: object) -> Validation:
+        return Validation(challenge.id, run_checks(challenge, grader, mutants=1), 7.5)
+
+    return fake
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(("strong", "ok", "exit_code"), [(95, True, 0), (80, False, 1)])
+def test_validate_records_each_result_under_grader_home_not_in_the_challenge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strong: float, ok: bool, exit_code: int
+) -> None:
+    challenge = a_challenge(tmp_path, "lib/backend/sample")
+    before = _files(challenge.root)
+    monkeypatch.setattr(
+        "grader.cli.challenges.validate", _validate_with(FakeGrader({**SOUND, "strong": strong}))
+    )
+    result = CliRunner().invoke(
+        main,
+        ["challenges", "validate", "backend/sample", "--challenges-dir", str(tmp_path / "lib")],
+    )
+    assert result.exit_code == exit_code, result.output
+    assert _files(challenge.root) == before  # the source tree stays clean
+    found = recorded.load(get_settings().validations_dir, "backend/sample")
+    assert found is not None
+    assert (found.ok, found.challenge_version, found.seconds) == (ok, "1.0.0", 7.5)
+    assert found.grader_version and found.validated_at.tzinfo is not None
+    verdicts = {c.name: c.ok for c in found.checks}
+    assert verdicts["reference scores 100"] is True
+    assert verdicts["sample strong in band 90-100"] is ok
+    assert sum(name.startswith("mutant ") for name in verdicts) == 1
+
+
+def test_a_record_reads_back_and_says_when_the_challenge_moved_on(tmp_path: Path) -> None:
+    assert recorded.load(tmp_path, "backend/sample") is None
+    assert "not validated here" in recorded.status(None, "1.0.0")
+    checks = (Check("reference scores 100", True, "100"), Check("starter", False, "scored 60"))
+    path = recorded.save(tmp_path, "backend/sample", "1.0.0", checks, 2.0)
+    assert path == tmp_path / "backend" / "sample.json"
+    found = recorded.load(tmp_path, "backend/sample")
+    assert found is not None and not found.ok and found.checks[1].detail == "scored 60"
+    assert "failed" in recorded.status(found, "1.0.0") and "again" not in recorded.status(
+        found, "1.0.0"
+    )
+    assert "now version 1.1.0: validate again" in recorded.status(found, "1.1.0")
+    path.write_text('{"challenge": 1}', encoding="utf-8")
+    with pytest.raises(ValueError, match="is not a validation record"):
+        recorded.load(tmp_path, "backend/sample")
