@@ -72,6 +72,8 @@ def test_own_tests_are_counted_and_shown_without_changing_the_score(
     assert tested.score == plain.score == 100.0
     assert _results(tested) == _results(plain)
     assert _own(tested) == (3, 2, 1, 0)
+    own = tested.run_facts.own_tests if tested.run_facts else None
+    assert own is not None and (own.coverage is not None or "pass counts only" in own.note)
     assert build_view(tested).own_tests.startswith("2 of 3 of the candidate's own tests pass")
     assert _own(plain) == (0, 0, 0, 0)
     assert build_view(plain).own_tests.startswith("No tests of the candidate's own ran")

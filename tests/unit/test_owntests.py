@@ -20,7 +20,7 @@ from grader.models import OwnTests
 from grader.score import score
 from grader.testing import results_jsonl, sandbox_run, write_challenge
 from tests.conftest import need
-from tests.unit.harness_support import FIXTURES, run_judge, sandbox_base
+from tests.unit.harness_support import FIXTURES, candidate_processes, run_judge, sandbox_base
 
 OWN = Path(__file__).resolve().parents[1] / "fixtures" / "owntests"
 COLLECTED = {"event": "collected", "tests": [{"id": "t.py::a", "category": "c"}]}
@@ -155,3 +155,19 @@ def test_collect_carries_own_tests_and_the_score_ignores_them(tmp_path: Path) ->
     assert "\x1b" not in own.note and "\u202e" not in own.note  # shown escaped, not obeyed
     assert with_own.tests == without.tests
     assert score(with_own, challenge) == score(without, challenge)
+
+
+def test_own_tests_past_their_time_are_stopped_and_leave_no_process(
+    base: Path, tmp_path: Path
+) -> None:
+    submission = _submission(tmp_path, own=False)
+    (submission / "test_slow.py").write_text(
+        "import subprocess, time\n\n\ndef test_hangs():\n"
+        "    subprocess.Popen(['sleep', '300'])\n    time.sleep(300)\n",
+        encoding="utf-8",
+    )
+    tests = FIXTURES / "functions" / "tests"
+    run = run_judge(base, tests, submission, env={"GRADER_OWN_TESTS_SECONDS": "6"})
+    assert set(run.statuses.values()) == {"passed"}, run.log
+    assert run.of("own_tests")[0]["note"] == "stopped: they did not finish within 6 s"
+    assert candidate_processes() == []
