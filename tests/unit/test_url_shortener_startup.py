@@ -85,3 +85,23 @@ def test_tests_and_virtualenvs_are_not_mistaken_for_the_app(
         },
     )
     assert startup.find_startup(root) is None
+
+
+def test_a_flask_factory_with_defaulted_arguments_is_called(
+    startup: ModuleType, tmp_path: Path
+) -> None:
+    text = "from flask import Flask\n\ndef create_app(config: dict[str, int] | None = None):\n"
+    root = repo(tmp_path, {"shortly/__init__.py": text})
+    assert "--app 'shortly:create_app()'" in startup.find_startup(root).command
+
+
+def test_a_factory_that_needs_arguments_is_not_guessed(startup: ModuleType, tmp_path: Path) -> None:
+    root = repo(tmp_path, {"server.py": "import flask\n\ndef create_app(config):\n    ...\n"})
+    assert startup.find_startup(root) is None
+
+
+def test_a_fastapi_factory_runs_under_uvicorn_factory(startup: ModuleType, tmp_path: Path) -> None:
+    text = "from fastapi import FastAPI\n\ndef create_app(settings=None) -> FastAPI:\n    ...\n"
+    found = startup.find_startup(repo(tmp_path, {"app/factory.py": text}))
+    assert "python3 -m uvicorn --factory app.factory:create_app --host" in found.command
+    assert found.how == "FastAPI factory in app/factory.py: uvicorn --factory app.factory:create_app"

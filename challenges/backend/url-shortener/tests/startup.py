@@ -1,9 +1,10 @@
 """How to start the candidate's web app (judge side: reads the submission, runs nothing).
 
 In order: a ``Procfile`` ``web:`` line (run through ``/bin/sh`` with ``$PORT`` set), else the
-first FastAPI app, Flask app or Flask factory found in the repository's Python files (shallow
-files and usual names first), else a Django ``manage.py``. Each answer carries the command and
-a sentence for the report saying how it was found.
+first FastAPI app, Flask app, or app factory (``create_app`` / ``make_app`` callable without
+arguments, FastAPI's run with ``uvicorn --factory``) found in the repository's Python files
+(shallow files and usual names first), else a Django ``manage.py``. Each answer carries the
+command and a sentence for the report saying how it was found.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ _PROCFILE_WEB = re.compile(r"^web:\s*(\S.*?)\s*$", re.MULTILINE)
 _ASSIGNED = r"^(?P<var>[A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*(?:{module}\.)?{cls}\("
 _FASTAPI = re.compile(_ASSIGNED.format(module="fastapi", cls="FastAPI"), re.MULTILINE)
 _FLASK = re.compile(_ASSIGNED.format(module="flask", cls="Flask"), re.MULTILINE)
-_FACTORY = re.compile(r"^def (?P<var>create_app|make_app)\(\s*\)", re.MULTILINE)
+# a factory callable without arguments: none, or every one defaulted (`config=None`, `**kw`)
+_FACTORY = re.compile(
+    r"^(?:async )?def (?P<var>create_app|make_app)\((?P<params>[^)]*)\)", re.MULTILINE
+)
 
 NOT_FOUND = (
     "could not find how to start the app: no `web:` line in a Procfile, no FastAPI or Flask "
@@ -75,6 +79,12 @@ def _from_python(root: Path) -> Startup | None:
             target = f"{module}:{match['var']}"
             command = f"{prefix}exec python3 -m uvicorn {target} --host {HOST} --port $PORT"
             return Startup(command, f"FastAPI app `{match['var']}` in {rel}: uvicorn {target}")
+        if "fastapi" in text.lower() and (factory := _factory(text)):
+            target = f"{module}:{factory}"
+            command = (
+                f"{prefix}exec python3 -m uvicorn --factory {target} --host {HOST} --port $PORT"
+            )
+            return Startup(command, f"FastAPI factory in {rel}: uvicorn --factory {target}")
         target = _flask_target(module, text)
         if target:
             command = (
@@ -90,9 +100,29 @@ def _flask_target(module: str, text: str) -> str | None:
         return None
     if match := _FLASK.search(text):
         return f"{module}:{match['var']}"
-    if match := _FACTORY.search(text):
-        return f"'{module}:{match['var']}()'"
+    if factory := _factory(text):
+        return f"'{module}:{factory}()'"
     return None
+
+
+def _factory(text: str) -> str | None:
+    """The name of an app factory that can be called without arguments, if the file has one."""
+    for match in _FACTORY.finditer(text):
+        params = [p.strip() for p in _top_level_commas(match["params"]) if p.strip()]
+        if all("=" in p or p.startswith("*") for p in params):
+            return match["var"]
+    return None
+
+
+def _top_level_commas(params: str) -> list[str]:
+    """``a: dict[str, int] = {}, b=1`` -> the two parameters (commas in brackets kept)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(params):
+        depth += (char in "[({") - (char in "])}")
+        if char == "," and depth == 0:
+            parts.append(params[start:index])
+            start = index + 1
+    return [*parts, params[start:]]
 
 
 def _from_django(root: Path) -> Startup | None:
