@@ -6,10 +6,10 @@ Candidate code runs only in the ``functions`` process; values cross as JSON.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from grader_harness import FunctionsClient, functions
+from grader_harness.workspace import new_workspace
 
 MODULE = "rag.api"
 
@@ -22,10 +22,11 @@ def rag() -> Iterator[FunctionsClient]:
 
 
 @pytest.fixture(scope="module")
-def shared_rag(submission: Path) -> Iterator[FunctionsClient]:
+def shared_rag() -> Iterator[FunctionsClient]:
     """One candidate process for a whole module (the large indexes are built once).
 
-    It runs in the read-only submission folder, so no per-test workspace clean-up stops it.
+    It runs in a writable copy of the submission of its own, like every other test, so an
+    index saved to disk works; no per-test workspace clean-up stops it.
     """
-    with functions(MODULE, cwd=submission, timeout=120) as client:
+    with functions(MODULE, cwd=new_workspace(), timeout=120) as client:
         yield client
