@@ -48,6 +48,11 @@ def run_ok(folder: Path) -> CliResult:
     return result
 
 
+def private(path: str) -> bool:
+    """``_state/...``, ``orders/_tmp/...``, ``.x.parquet``: the candidate's own, never read."""
+    return any(part.startswith(("_", ".")) for part in path.split("/"))
+
+
 @dataclass
 class Outputs:
     """The Parquet files under ``out/``, by path relative to it."""
@@ -57,7 +62,7 @@ class Outputs:
     def tables(self, prefix: str) -> list[tuple[str, pa.Table]]:
         found = []
         for path, data in sorted(self.files.items()):
-            if path.startswith(prefix) and path.endswith(".parquet"):
+            if path.startswith(prefix) and path.endswith(".parquet") and not private(path):
                 try:
                     found.append((path, pq.read_table(io.BytesIO(data))))
                 except (pa.ArrowInvalid, OSError) as exc:
