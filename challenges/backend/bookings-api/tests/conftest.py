@@ -2,13 +2,17 @@
 
 One app process serves each test module (it starts in a few seconds, so once per module);
 it runs in a folder of its own, so a SQLite file survives between the module's tests. With
-the PostgreSQL and Redis services, their settings are passed on to the app.
+the PostgreSQL and Redis services, their settings are passed on to the app, and so is one
+``SECRET_KEY`` for the whole run: the concurrency module runs two copies of the app side by
+side, and the restart test starts the app again in the same folder.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,25 @@ SERVICE_VARIABLES = (
     "POSTGRES_PASSWORD",
     "POSTGRES_DB",
 )
+SECRET_KEY = secrets.token_urlsafe(32)  # one per run, shared by every copy of the app
+READY_SECONDS = 40
+
+
+def app_env(sink: MailSink) -> dict[str, str]:
+    """The environment the brief promises: services, the mail sink, the signing secret."""
+    env = {name: os.environ[name] for name in SERVICE_VARIABLES if name in os.environ}
+    return {**env, "MAIL_SINK_URL": sink.url, "SECRET_KEY": SECRET_KEY}
+
+
+@contextmanager
+def running_app(command: str, folder: Path, sink: MailSink) -> Iterator[Api]:
+    """The candidate's app started in ``folder``; a client of it; stopped on exit."""
+    with serve_app(command, cwd=folder, env=app_env(sink), ready_timeout=READY_SECONDS) as base:
+        client = Api(base)
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +67,13 @@ def command(submission: Path) -> str:
 @pytest.fixture(scope="module")
 def api(command: str, sink: MailSink) -> Iterator[Api]:
     folder = new_workspace()
-    env = {name: os.environ[name] for name in SERVICE_VARIABLES if name in os.environ}
-    env["MAIL_SINK_URL"] = sink.url
-    with serve_app(command, cwd=folder, env=env, ready_timeout=40) as base:
-        client = Api(base)
-        try:
-            yield client
-        finally:
-            client.close()
+    with running_app(command, folder, sink) as client:
+        yield client
     run_cli(["rm", "-rf", "--", str(folder)], cwd=folder.parent)
 
 
 @pytest.fixture(autouse=True)
 def calm_sink(sink: MailSink) -> Iterator[None]:
     yield
-    sink.delay, sink.fail = 0.0, False
+    sink.release()
+    sink.fail = False
