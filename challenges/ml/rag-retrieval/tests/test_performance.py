@@ -1,7 +1,8 @@
 """Indexing and querying tens of thousands of chunks, timed by the judge, in generous tiers.
 
-A vectorised index (one matrix product per query) passes every tier with a wide margin;
-a Python loop over the chunks passes only the loosest. Speed counts only for right answers:
+A vectorised index (one matrix product per query) passes every tier with a wide margin,
+even on a loaded machine (measured: the provided embedder needs 3-8 s for the 28,000 chunks,
+a query 5-25 ms); a Python loop over the chunks misses the tightest query tier. Speed counts only for right answers:
 every timed query's scores must equal the judge's own exact top 10 (ties in any order).
 """
 
@@ -110,14 +111,14 @@ def test_the_large_index_holds_every_chunk_and_answers_exactly(timings: Timings)
     timings.check_results()
 
 
-@pytest.mark.parametrize("limit", [40.0, 15.0, 6.0])
+@pytest.mark.parametrize("limit", [60.0, 30.0, 15.0])
 def test_indexing_finishes_within(timings: Timings, limit: float) -> None:
     timings.check_results()
     got = timings.build_seconds
     assert got <= limit, f"indexing {timings.chunks} chunks took {got:.1f} s (tier: {limit:g} s)"
 
 
-@pytest.mark.parametrize("limit_ms", [1000.0, 300.0, 30.0])
+@pytest.mark.parametrize("limit_ms", [1000.0, 300.0, 60.0])
 def test_a_query_answers_within(timings: Timings, limit_ms: float) -> None:
     timings.check_results()
     got = timings.query_seconds * 1000
