@@ -24,9 +24,8 @@ from grader.challenge import Challenge, find_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.harness import HARNESS_PACKAGE
 from grader.models import Outcome
-from grader.pipeline import GradeRequest, grade
-from grader.sandbox.images import challenge_tag
-from grader.sandbox.runner import DockerSandbox
+from grader.pipeline import GradeRequest, grade, grading_sandbox
+from grader.sandbox.docker.images import challenge_tag
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 
 ROOT = PROJECT_ROOT
@@ -52,7 +51,7 @@ def bench_grader(
     challenge: Challenge, url: str, settings: Settings, n: int
 ) -> dict[str, list[float]]:
     phases: dict[str, list[float]] = {p: [] for p in (*PHASES, "total")}
-    sandbox = DockerSandbox(settings)
+    sandbox = grading_sandbox(settings)
     try:
         for _ in range(n):
             start = time.perf_counter()

@@ -24,9 +24,8 @@ from pathlib import Path
 
 from grader.challenge import Challenge, load_challenge
 from grader.gitserve import GitServer, make_bare_repo
-from grader.pipeline import GradeRequest, grade
+from grader.pipeline import GradeRequest, grade, grading_sandbox
 from grader.queue import CeleryPublisher, submit
-from grader.sandbox.runner import DockerSandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
 from tests.integration.services import PostgresServer, RedisServer
@@ -50,7 +49,7 @@ def _seconds(a: datetime | None, b: datetime | None) -> float:
 
 def sequential(challenge: Challenge, url: str, settings: Settings, n: int) -> Round:
     """The core's own figure: grade() n times in a row in this process."""
-    sandbox = DockerSandbox(settings)
+    sandbox = grading_sandbox(settings)
     try:
         grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)  # warm up
         start = time.perf_counter()

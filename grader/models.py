@@ -10,6 +10,9 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# The Python roles hiring teams hire for; each gets its own worker queue (challenge.toml).
+SPECIALTIES = ("backend", "ml", "data", "devops")
+
 
 class Outcome(enum.StrEnum):
     """How a run ended, from the recruiter's point of view."""

@@ -35,11 +35,16 @@ from grader.models import (
     Prepared,
     SandboxRun,
 )
-from grader.prepare import prepare
+from grader.prepare import pip_download, prepare
 from grader.report import FEEDBACK_FACT
-from grader.sandbox.docker import RUN_NONCE_VARIABLE, SandboxJob
-from grader.sandbox.images import service_tag
-from grader.sandbox.runner import DockerSandbox, Sandbox
+from grader.sandbox import Progress, Sandbox, SandboxBackend, SandboxJob, open_sandbox
+from grader.sandbox.layout import (
+    HARNESS_FOLDER,
+    OUT_FOLDER,
+    RUN_NONCE_VARIABLE,
+    TESTS_FOLDER,
+    WHEELS_FOLDER,
+)
 from grader.score import score
 from grader.settings import Settings
 from grader.text import clean_text
@@ -119,7 +124,7 @@ def grade(
     )
     own_sandbox = None
     if sandbox is None:
-        sandbox = own_sandbox = DockerSandbox(settings)
+        sandbox = own_sandbox = grading_sandbox(settings)
     try:
         report = _grade(request, settings, sandbox, clock, base)
     except RejectedError as exc:
@@ -133,6 +138,11 @@ def grade(
         if own_sandbox is not None:
             own_sandbox.close()
     return dataclasses.replace(report, timings=clock.timings, finished_at=datetime.now(UTC))
+
+
+def grading_sandbox(settings: Settings, progress: Progress | None = None) -> SandboxBackend:
+    """The configured sandbox, able to build challenge images (their wheels come from pip)."""
+    return open_sandbox(settings, progress=progress, downloader=pip_download)
 
 
 def _grade(
@@ -166,7 +176,7 @@ def _grade(
             judge_files=_judge_files(challenge, prepared),
             submission_tar=repo.tree_tar,
             env={RUN_NONCE_VARIABLE: nonce},
-            services={name: service_tag(name, settings) for name in challenge.spec.services},
+            services=tuple(challenge.spec.services),
         )
         run = sandbox.run(job)
     with clock.phase(Phase.COLLECT):
@@ -238,11 +248,11 @@ def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
 
 
 def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:
-    files = {f"harness/{name}": data for name, data in harness_files().items()}
-    files.update({f"tests/{name}": data for name, data in _hidden_tests(challenge).items()})
+    files = {f"{HARNESS_FOLDER}/{name}": data for name, data in harness_files().items()}
+    files.update({f"{TESTS_FOLDER}/{n}": data for n, data in _hidden_tests(challenge).items()})
     for wheel in prepared.wheels:
-        files[f"wheels/{Path(wheel).name}"] = Path(wheel).read_bytes()
-    files["out/.keep"] = b""
+        files[f"{WHEELS_FOLDER}/{Path(wheel).name}"] = Path(wheel).read_bytes()
+    files[f"{OUT_FOLDER}/.keep"] = b""
     return files
 
 

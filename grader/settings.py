@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from grader.errors import ConfigError
+from grader.models import SPECIALTIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
     # Sandbox
     docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)
     runner_base_image: str = ""  # empty: build grader-runner-base offline with debootstrap
+    # The OCI runtime sandboxes run under, as the daemon registered it: runc, or runsc (gVisor).
+    sandbox_runtime: str = Field(default="runc", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     debian_suite: str = "bookworm"
     max_memory_mb: int = Field(default=8192, ge=128)
     max_cpus: float = Field(default=4.0, gt=0)
@@ -59,7 +62,7 @@ class Settings(BaseSettings):
     # Queue and workers (docs/operations.md)
     broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server
     worker_concurrency: int = Field(default=2, ge=1, le=256)
-    worker_queues: str = "backend,ml,data,devops,default"
+    worker_queues: str = ",".join((*SPECIALTIES, "default"))
     worker_max_tasks_per_child: int = Field(default=50, ge=1)
     max_retries: int = Field(default=3, ge=0, le=20)  # infrastructure faults only
     retry_backoff_seconds: float = Field(default=15.0, ge=0)
@@ -100,6 +103,10 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.home / "reports"
+
+    def report_dir(self, run_id: str) -> Path:
+        """Where one run's rendered reports are written (a cache: the store is the record)."""
+        return self.reports_dir / run_id
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""Builders and fakes for tests: sample reports, tiny challenges, judge output. No Docker, no git.
+"""Builders and fakes for tests: sample reports, tiny challenges, judge output, a fake sandbox.
+No Docker, no git.
 
 The four sample reports (graded, flagged, not_gradable, rejected) are also what the golden
 files in ``tests/golden/`` are rendered from; ``scripts/regen-golden`` rewrites them.
@@ -7,13 +8,15 @@ files in ``tests/golden/`` are rendered from; ``scripts/regen-golden`` rewrites 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from grader.challenge import MANIFEST_FILE, Challenge, load_challenge
+from grader.errors import GraderError
+from grader.health import HealthCheck
 from grader.models import (
     CategoryScore,
     ChallengeRef,
@@ -26,6 +29,8 @@ from grader.models import (
     TestResult,
     TestStatus,
 )
+from grader.sandbox import ReapedSandbox, SandboxJob
+from grader.sandbox.layout import RUN_NONCE_VARIABLE
 
 STARTED = datetime(2025, 3, 4, 9, 30, 0, tzinfo=UTC)
 FINISHED = datetime(2025, 3, 4, 9, 30, 18, tzinfo=UTC)
@@ -305,3 +310,82 @@ def sandbox_run(
         image_digest=DIGEST,
         limits=Limits(),
     )
+
+
+FAKE_IMAGE = "grader-fake:1"
+Respond = Callable[[SandboxJob], SandboxRun]
+
+
+class FakeSandbox:
+    """A :class:`grader.sandbox.SandboxBackend` that runs nothing.
+
+    Each :meth:`run` records the job and answers with ``respond(job)``, or raises ``fault``
+    (e.g. a ``DockerUnavailableError``) when one is given. :func:`judge_answer` builds the
+    usual ``respond``: what an honest judge of the challenge would write.
+    """
+
+    def __init__(self, respond: Respond | None = None, *, fault: GraderError | None = None) -> None:
+        self.respond = respond
+        self.fault = fault
+        self.jobs: list[SandboxJob] = []
+        self.closed = False
+
+    def image_for(self, challenge: Challenge) -> str:
+        return FAKE_IMAGE
+
+    def prepare_base(self) -> str:
+        return FAKE_IMAGE
+
+    def run(self, job: SandboxJob) -> SandboxRun:
+        self.jobs.append(job)
+        if self.fault is not None:
+            raise self.fault
+        if self.respond is None:
+            raise AssertionError("FakeSandbox.run called but the test gave no respond()")
+        return self.respond(job)
+
+    def health(self, challenges: Iterable[Challenge]) -> tuple[HealthCheck, ...]:
+        return (HealthCheck("fake sandbox", True, FAKE_IMAGE),)
+
+    def reap(self, older_than_seconds: int) -> tuple[ReapedSandbox, ...]:
+        return ()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def judge_answer(
+    challenge: Challenge,
+    statuses: Mapping[str, str] | None = None,
+    *,
+    canary: str = "failed",
+    nonce: str | None = None,
+    facts: Mapping[str, str] | None = None,
+    finished: bool = True,
+    **run: Any,
+) -> Respond:
+    """A ``respond`` for :class:`FakeSandbox`: the challenge's manifest collected, each test
+    ending as ``statuses`` says (default passed), the canary echoing the job's nonce (or
+    ``nonce``), ``facts`` recorded, and (unless ``finished`` is false, as when the judge was
+    killed) the finished event; ``run`` sets :func:`sandbox_run` fields (``timed_out``...).
+    """
+    categories = _manifest_categories(challenge)
+
+    def respond(job: SandboxJob) -> SandboxRun:
+        lines = results_jsonl(categories, statuses, finished=0 if finished else None)
+        body, end = lines.splitlines(keepends=True), b""
+        if finished:
+            end = body.pop()  # the finished event comes last
+        echoed = nonce if nonce is not None else job.env.get(RUN_NONCE_VARIABLE, "")
+        extra = [{"event": "fact", "key": k, "value": v} for k, v in (facts or {}).items()]
+        extra.append({"event": "canary", "status": canary, "nonce": echoed})
+        events = b"".join(json.dumps(e).encode() + b"\n" for e in extra)
+        return sandbox_run(b"".join(body) + events + end, **run)
+
+    return respond
+
+
+def _manifest_categories(challenge: Challenge) -> dict[str, str]:
+    """Test ID -> category, the first declared category for every manifest entry."""
+    first = challenge.spec.categories[0].name
+    return dict.fromkeys(challenge.manifest(), first)

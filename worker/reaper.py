@@ -1,8 +1,8 @@
 """The reaper as a worker bootstep: a thread in each worker's main process.
 
 Every ``GRADER_REAPER_INTERVAL_SECONDS`` it runs :func:`grader.queue.reap_once` with this
-host's Docker daemon, so lost submissions go back on their queue and orphaned sandbox
-containers of this host are removed.
+host's Docker daemon, so lost submissions go back on their queue and orphaned sandboxes
+of this host are removed.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from grader.errors import GraderError
 from grader.queue import CeleryPublisher, reap_once
-from grader.sandbox import connect
-from grader.sandbox.reap import reap
+from grader.sandbox import open_sandbox
 from grader.settings import Settings, get_settings
 from grader.store import Store, open_store
 
@@ -90,8 +89,8 @@ class Reaper:
             )
 
     def _containers(self, older_than: int) -> int:
-        client = connect(self.settings.docker_host)
+        sandbox = open_sandbox(self.settings)
         try:
-            return len(reap(client, older_than_seconds=older_than))
+            return len(sandbox.reap(older_than))
         finally:
-            client.close()
+            sandbox.close()

@@ -1,6 +1,6 @@
 """The ``grader`` command line: thin adapters that parse, call the core, and print.
 
-Exit codes (also in ``grader --help`` and docs/cli.md):
+Exit codes (also in ``grader --help`` and README.md):
 
     0  graded          the submission was graded; the score is in the report
     1  error           the grader itself failed (bad settings, broken challenge, a bug)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import click
 from rich.markup import escape
@@ -14,92 +13,59 @@ from rich.table import Table
 from grader.challenge import discover
 from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out
 from grader.errors import GraderError
-from grader.sandbox import connect, ensure_base_image, ensure_challenge_image
-from grader.sandbox.images import base_tag, challenge_tag, image_exists
-from grader.sandbox.reap import reap
+from grader.health import HealthCheck
+from grader.pipeline import grading_sandbox
+from grader.sandbox import open_sandbox
 from grader.settings import get_settings
 from grader.store import open_store
 
 MIN_GIT = (2, 39)
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-
-def _git_check() -> Check:
+def _git_check() -> HealthCheck:
     if shutil.which("git") is None:
-        return Check("git", False, "not installed", "apt-get install git")
+        return HealthCheck("git", False, "not installed", "apt-get install git")
     version = subprocess.run(
         ["git", "--version"], capture_output=True, text=True, check=False
     ).stdout
     numbers = tuple(int(p) for p in version.split()[-1].split(".")[:2] if p.isdigit())
     ok = numbers >= MIN_GIT
-    return Check("git", ok, version.strip(), "" if ok else "upgrade git to 2.39 or later")
+    return HealthCheck("git", ok, version.strip(), "" if ok else "upgrade git to 2.39 or later")
 
 
-def _docker_checks() -> list[Check]:
+def _sandbox_checks() -> list[HealthCheck]:
     settings = get_settings()
+    sandbox = open_sandbox(settings)
     try:
-        client = connect(settings.docker_host)
+        return list(sandbox.health(discover(challenge_roots(settings))))
     except GraderError as exc:
-        return [
-            Check(
-                "docker daemon",
-                False,
-                exc.message,
-                "run scripts/setup (installs and starts dockerd)",
-            )
-        ]
-    version = client.version().get("Version", "?")
-    checks = [Check("docker daemon", True, f"Docker {version}")]
-    base = base_tag(settings)
-    has_base = image_exists(client, base)
-    checks.append(Check("runner base image", has_base, base, "" if has_base else "grader setup"))
-    if not has_base and not settings.runner_base_image and shutil.which("debootstrap") is None:
-        checks.append(
-            Check(
-                "debootstrap",
-                False,
-                "needed to build the base offline",
-                "apt-get install debootstrap",
-            )
-        )
-    for challenge in discover(challenge_roots(settings)):
-        tag = challenge_tag(challenge, settings)
-        present = image_exists(client, tag)
-        checks.append(
-            Check(f"image {challenge.id}", present, tag, "" if present else "grader setup")
-        )
-    return checks
+        return [HealthCheck("sandbox", False, exc.message, exc.hint or "run scripts/setup")]
+    finally:
+        sandbox.close()
 
 
-def _challenge_checks() -> list[Check]:
+def _challenge_checks() -> list[HealthCheck]:
     settings = get_settings()
-    checks: list[Check] = []
+    checks: list[HealthCheck] = []
     try:
         found = discover(challenge_roots(settings))
     except GraderError as exc:
-        return [Check("challenges", False, exc.message, exc.hint)]
+        return [HealthCheck("challenges", False, exc.message, exc.hint)]
     for challenge in found:
         try:
             count = len(challenge.manifest())
         except GraderError as exc:
-            checks.append(Check(f"challenge {challenge.id}", False, exc.message, exc.hint))
+            checks.append(HealthCheck(f"challenge {challenge.id}", False, exc.message, exc.hint))
         else:
             checks.append(
-                Check(
+                HealthCheck(
                     f"challenge {challenge.id}",
                     True,
                     f"v{challenge.spec.version}, {count} hidden tests",
                 )
             )
     return checks or [
-        Check(
+        HealthCheck(
             "challenges",
             False,
             f"none under {settings.challenges_dir}",
@@ -108,20 +74,20 @@ def _challenge_checks() -> list[Check]:
     ]
 
 
-def _store_check() -> Check:
+def _store_check() -> HealthCheck:
     settings = get_settings()
     try:
         open_store(settings.effective_database_url).close()
     except GraderError as exc:
-        return Check("database", False, exc.message, exc.hint)
-    return Check("database", True, settings.effective_database_url)
+        return HealthCheck("database", False, exc.message, exc.hint)
+    return HealthCheck("database", True, settings.effective_database_url)
 
 
 @click.command()
 @guarded
 def doctor() -> None:
-    """Check this machine can grade, and say how to fix what is missing."""
-    checks = [_git_check(), *_docker_checks(), *_challenge_checks(), _store_check()]
+    """HealthCheck this machine can grade, and say how to fix what is missing."""
+    checks = [_git_check(), *_sandbox_checks(), *_challenge_checks(), _store_check()]
     table = Table(header_style="bold")
     for column in ("", "check", "detail", "fix"):
         table.add_column(column)
@@ -142,16 +108,17 @@ def setup() -> None:
     built offline from a Debian debootstrap rootfs unless GRADER_RUNNER_BASE_IMAGE names one.
     """
     settings = get_settings()
-    client = connect(settings.docker_host)
 
     def progress(message: str) -> None:
         err.print(f"  {escape(message)}")
 
-    err.print(f"runner base: {ensure_base_image(client, settings, progress)}")
-    for challenge in discover(challenge_roots(settings)):
-        err.print(
-            f"{challenge.id}: {ensure_challenge_image(client, challenge, settings, progress)}"
-        )
+    sandbox = grading_sandbox(settings, progress)
+    try:
+        err.print(f"runner base: {sandbox.prepare_base()}")
+        for challenge in discover(challenge_roots(settings)):
+            err.print(f"{challenge.id}: {sandbox.image_for(challenge)}")
+    finally:
+        sandbox.close()
 
 
 @click.group()
@@ -168,7 +135,11 @@ def reap_command(older_than: int | None) -> None:
     """Remove grader containers left behind by crashed or killed workers."""
     settings = get_settings()
     limit = older_than if older_than is not None else settings.max_wall_seconds + 300
-    reaped = reap(connect(settings.docker_host), older_than_seconds=limit)
+    sandbox = open_sandbox(settings)
+    try:
+        reaped = sandbox.reap(limit)
+    finally:
+        sandbox.close()
     for item in reaped:
-        out.print(f"removed {item.container_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
+        out.print(f"removed {item.sandbox_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
     out.print(f"{len(reaped)} container(s) removed")

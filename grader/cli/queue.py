@@ -7,6 +7,7 @@ the broker (GRADER_BROKER_URL, default: a SQLite file, no server) carries the wo
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from grader.store import Store, SubmissionStatus, open_store
 
 EXIT_REJECTED = 3
 WORKER_STOP_SECONDS = 30
+WORKER_APP = "worker.app"  # the Celery app module, started as a program of its own
 
 
 @contextmanager
@@ -140,10 +142,13 @@ def queue_command(as_json: bool) -> None:
 def worker_command(
     queues: str | None, concurrency: int | None, hostname: str | None, loglevel: str
 ) -> None:
-    """Start a Celery worker (and its reaper) with this project's settings."""
-    from worker.app import app  # noqa: PLC0415 - the worker stack loads only for this command
+    """Start a Celery worker (and its reaper) with this project's settings.
 
-    app.worker_main(worker_argv(get_settings(), queues, concurrency, hostname, loglevel))
+    The worker is its own program (``celery -A worker.app``): this process becomes it, so
+    the ``grader`` library never imports the ``worker`` package.
+    """
+    argv = worker_argv(get_settings(), queues, concurrency, hostname, loglevel)
+    os.execv(sys.executable, [sys.executable, "-m", "celery", "-A", WORKER_APP, *argv])  # noqa: S606
 
 
 def worker_argv(

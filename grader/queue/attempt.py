@@ -27,7 +27,7 @@ from grader.pipeline import GradeRequest, Observer, grade
 from grader.queue.config import backoff
 from grader.record import run_record, with_comparison
 from grader.report import render
-from grader.sandbox.runner import Sandbox
+from grader.sandbox import Sandbox
 from grader.settings import Settings
 from grader.store import Claim, Store
 

@@ -14,10 +14,10 @@ from kombu import Queue
 
 from grader.challenge import Challenge
 from grader.errors import ConfigError
+from grader.models import SPECIALTIES
 from grader.settings import Settings
 
 TASK_NAME = "grader.grade_submission"
-SPECIALTY_QUEUES = ("backend", "ml", "data", "devops")
 DEFAULT_QUEUE = "default"
 QUEUE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 # Fetch, prepare and report around the sandbox's own wall clock; also covers an image build.
@@ -28,7 +28,7 @@ SOFT_LIMIT_MARGIN_SECONDS = 30
 def queue_for(challenge: Challenge) -> str:
     """The queue a challenge's submissions go to: its specialty, or ``default``."""
     specialty = str(challenge.spec.specialty)
-    return specialty if specialty in SPECIALTY_QUEUES else DEFAULT_QUEUE
+    return specialty if specialty in SPECIALTIES else DEFAULT_QUEUE
 
 
 def parse_queues(text: str) -> tuple[str, ...]:
@@ -38,7 +38,7 @@ def parse_queues(text: str) -> tuple[str, ...]:
     if bad or not names:
         raise ConfigError(
             f"invalid worker queues {text!r}",
-            hint="give comma-separated names such as backend,ml,data,devops,default "
+            hint=f"give comma-separated names such as {','.join((*SPECIALTIES, DEFAULT_QUEUE))} "
             "(GRADER_WORKER_QUEUES or --queues)",
         )
     return names
@@ -58,7 +58,7 @@ def backoff(faults: int, settings: Settings) -> float:
 def celery_config(settings: Settings) -> dict[str, Any]:
     """The Celery configuration every process of the grader uses (worker, CLI, web)."""
     limit = task_time_limit(settings)
-    queues = (*SPECIALTY_QUEUES, DEFAULT_QUEUE, *parse_queues(settings.worker_queues))
+    queues = (*SPECIALTIES, DEFAULT_QUEUE, *parse_queues(settings.worker_queues))
     return {
         "broker_url": settings.effective_broker_url,
         "broker_connection_retry_on_startup": True,

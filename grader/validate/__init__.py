@@ -22,7 +22,7 @@ from typing import Protocol
 from grader.challenge import Challenge
 from grader.errors import ChallengeError, GraderError
 from grader.models import GradeReport
-from grader.sandbox.runner import DockerSandbox
+from grader.pipeline import grading_sandbox
 from grader.settings import Settings
 from grader.validate.checks import (
     STARTER_CEILING,
@@ -92,7 +92,7 @@ def validate(
 ) -> Validation:
     """Build the challenge's images if needed, grade every folder, and check the results."""
     started = time.perf_counter()
-    sandbox = DockerSandbox(settings, progress)
+    sandbox = grading_sandbox(settings, progress)
     try:
         sandbox.image_for(challenge)  # once, before parallel runs could race to build it
         with loopback_grader(challenge, settings) as grader:

@@ -18,9 +18,8 @@ from grader.collect.schema import parse_stream
 from grader.errors import ChallengeError, GraderError
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, SandboxRun
-from grader.pipeline import GradeRequest, grade
-from grader.sandbox import SandboxJob
-from grader.sandbox.runner import DockerSandbox
+from grader.pipeline import GradeRequest, grade, grading_sandbox
+from grader.sandbox import SandboxBackend, SandboxJob
 from grader.settings import Settings
 
 
@@ -63,7 +62,7 @@ def loopback_grader(challenge: Challenge, settings: Settings) -> Iterator[Loopba
 class _Recording:
     """The real sandbox, remembering each raw run (to read the judge's own collection)."""
 
-    def __init__(self, inner: DockerSandbox) -> None:
+    def __init__(self, inner: SandboxBackend) -> None:
         self.inner = inner
         self.runs: list[SandboxRun] = []
 
@@ -81,7 +80,7 @@ def collected_ids(challenge: Challenge, settings: Settings) -> tuple[str, ...]:
     reference = challenge.root / "reference"
     if not reference.is_dir():
         raise ChallengeError(f"challenge {challenge.id} has no reference/ folder")
-    sandbox = _Recording(DockerSandbox(settings))
+    sandbox = _Recording(grading_sandbox(settings))
     try:
         with loopback_grader(challenge, settings) as grader:
             request = GradeRequest(url=grader.url_for(reference), challenge=challenge)

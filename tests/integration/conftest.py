@@ -8,7 +8,8 @@ import docker
 import pytest
 
 from grader.errors import GraderError
-from grader.sandbox import connect, ensure_base_image
+from grader.sandbox.docker.container import connect
+from grader.sandbox.docker.images import ensure_base_image
 from grader.settings import get_settings
 from tests.conftest import need
 

@@ -17,7 +17,8 @@ from grader.cli import main
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN, candidate_uid, list_managed
+from grader.sandbox.docker.container import LABEL_RUN, list_managed
+from grader.sandbox.layout import candidate_uid
 from grader.settings import Settings, get_settings
 
 pytestmark = pytest.mark.docker

@@ -8,7 +8,8 @@ import docker
 import pytest
 
 from grader.challenge import load_challenge
-from grader.sandbox.images import challenge_tag, ensure_challenge_image, image_exists
+from grader.prepare import pip_download
+from grader.sandbox.docker.images import challenge_tag, ensure_challenge_image, image_exists
 from grader.settings import get_settings
 
 pytestmark = pytest.mark.docker
@@ -48,7 +49,7 @@ def test_challenge_image_installs_pinned_wheels_offline_and_is_reused(
     (root / "image" / "requirements.txt").write_text("six==1.16.0\n")
     challenge = load_challenge(root)
     settings = get_settings()
-    tag = ensure_challenge_image(docker_client, challenge, settings)
+    tag = ensure_challenge_image(docker_client, challenge, settings, downloader=pip_download)
     try:
         assert tag != base_image and image_exists(docker_client, tag)
         output = docker_client.containers.run(

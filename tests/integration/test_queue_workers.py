@@ -30,7 +30,7 @@ from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
 from grader.queue import CeleryPublisher, submit
 from grader.report import from_json_dict
-from grader.sandbox.docker import LABEL_CREATED, LABEL_MANAGED, LABEL_RUN, list_managed
+from grader.sandbox.docker.container import LABEL_CREATED, LABEL_MANAGED, LABEL_RUN, list_managed
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
 from grader.store.tables import RunTable

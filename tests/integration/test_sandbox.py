@@ -12,9 +12,15 @@ import pytest
 
 from grader.errors import DockerUnavailableError, ImageError
 from grader.models import Limits
-from grader.sandbox import SandboxJob, connect, run_sandbox
-from grader.sandbox.docker import LABEL_MANAGED, LABEL_RUN, list_managed
-from grader.sandbox.reap import reap
+from grader.sandbox import SandboxJob
+from grader.sandbox.docker.container import (
+    LABEL_MANAGED,
+    LABEL_RUN,
+    connect,
+    list_managed,
+    run_container,
+)
+from grader.sandbox.docker.reap import reap
 
 pytestmark = pytest.mark.docker
 
@@ -85,7 +91,7 @@ def _containers_of(client: docker.DockerClient, run_id: str) -> list[object]:
 def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(
     docker_client: docker.DockerClient, base_image: str
 ) -> None:
-    run = run_sandbox(docker_client, _job(base_image, run_id="probe-lockdown"))
+    run = run_container(docker_client, _job(base_image, run_id="probe-lockdown"))
     facts = _facts(run.results_json)
     assert run.exit_code == 0 and not run.timed_out
     assert facts["uid"] == 0
@@ -109,7 +115,7 @@ def test_container_and_its_volumes_are_removed_after_the_run(
     docker_client: docker.DockerClient, base_image: str
 ) -> None:
     volumes_before = {v.name for v in docker_client.volumes.list()}
-    run_sandbox(docker_client, _job(base_image, run_id="probe-cleanup"))
+    run_container(docker_client, _job(base_image, run_id="probe-cleanup"))
     assert _containers_of(docker_client, "probe-cleanup") == []
     assert {v.name for v in docker_client.volumes.list()} <= volumes_before
 
@@ -118,7 +124,7 @@ def test_wall_clock_limit_kills_the_container_from_outside(
     docker_client: docker.DockerClient, base_image: str
 ) -> None:
     started = time.monotonic()
-    run = run_sandbox(
+    run = run_container(
         docker_client, _job(base_image, run_id="probe-wall", wall=3, env={"PROBE_SLEEP": "120"})
     )
     assert run.timed_out and run.exit_code is None
@@ -129,7 +135,7 @@ def test_wall_clock_limit_kills_the_container_from_outside(
 
 def test_missing_image_is_an_infrastructure_fault(docker_client: docker.DockerClient) -> None:
     with pytest.raises(ImageError, match="missing"):
-        run_sandbox(docker_client, _job("grader-no-such-image:0", run_id="probe-missing"))
+        run_container(docker_client, _job("grader-no-such-image:0", run_id="probe-missing"))
 
 
 # docker-py leaks the socket of a failed connect (closed by gc in connect()); not ours.

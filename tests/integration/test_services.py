@@ -18,9 +18,9 @@ from grader.errors import InfrastructureError
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN
-from grader.sandbox.images import ensure_service_image
-from grader.sandbox.services import running_services, usage_summary
+from grader.sandbox.docker.container import LABEL_RUN
+from grader.sandbox.docker.images import ensure_service_image
+from grader.sandbox.docker.services import running_services, usage_summary
 from grader.settings import get_settings
 
 pytestmark = pytest.mark.docker

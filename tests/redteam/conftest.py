@@ -23,8 +23,9 @@ from grader.challenge import Challenge, load_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport
 from grader.pipeline import GradeRequest, grade
-from grader.sandbox.docker import LABEL_RUN, candidate_uid, list_managed
-from grader.sandbox.runner import Sandbox
+from grader.sandbox import Sandbox
+from grader.sandbox.docker.container import LABEL_RUN, list_managed
+from grader.sandbox.layout import candidate_uid
 from grader.settings import Settings, get_settings
 from tests.integration.conftest import base_image, docker_client
 from tests.redteam.crafted import CRAFTED

@@ -24,8 +24,8 @@ import docker.errors
 from grader.challenge import Challenge
 from grader.models import GradeReport, SandboxRun, TestStatus
 from grader.sandbox import SandboxJob
-from grader.sandbox.docker import LABEL_RUN
-from grader.sandbox.runner import DockerSandbox
+from grader.sandbox.docker import DockerSandbox
+from grader.sandbox.docker.container import LABEL_RUN
 from grader.settings import Settings
 
 HERE = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ import docker
 import pytest
 
 from grader.models import Outcome, TestStatus
-from grader.sandbox.docker import candidate_uid
+from grader.sandbox.layout import candidate_uid
 from tests.redteam.conftest import IMAGE_LABEL, Grader, Ledger
 from tests.redteam.support import integrity_rules, message, seen, status, stray_processes
 

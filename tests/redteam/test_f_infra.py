@@ -20,8 +20,8 @@ import pytest
 from grader.challenge import Challenge
 from grader.gitserve import GitServer
 from grader.models import GradeReport, Outcome
-from grader.sandbox.docker import LABEL_RUN, list_managed
-from grader.sandbox.runner import DockerSandbox
+from grader.sandbox.docker import DockerSandbox
+from grader.sandbox.docker.container import LABEL_RUN, list_managed
 from grader.settings import Settings
 from tests.conftest import need
 from tests.redteam.conftest import Grader, Ledger

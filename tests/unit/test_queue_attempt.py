@@ -10,7 +10,7 @@ import pytest
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest, Observer
 from grader.queue import AttemptResult, run_attempt
-from grader.sandbox.runner import Sandbox
+from grader.sandbox import Sandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, open_store
 from grader.testing import graded_report, not_gradable_report, rejected_report

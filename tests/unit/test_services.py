@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from grader.harness.grader_harness import _config, _proc
-from grader.sandbox.images import service_tag
-from grader.sandbox.recipes import RECIPES
+from grader.sandbox.docker.images import service_tag
+from grader.sandbox.docker.recipes import RECIPES
 from grader.settings import get_settings
 
 

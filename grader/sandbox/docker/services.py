@@ -27,20 +27,23 @@ from docker.types import LogConfig
 
 from grader.errors import DockerUnavailableError, ImageError, InfrastructureError
 from grader.models import SandboxRun
-from grader.sandbox.docker import (
+from grader.sandbox.docker.container import (
     DOCKER_FAULTS,
+    ISOLATED,
     LABEL_CREATED,
     LABEL_MANAGED,
     LABEL_RUN,
-    SandboxJob,
     remove_container,
-    run_sandbox,
+    run_container,
 )
-from grader.sandbox.recipes import ENTRYPOINT, READY, RECIPES, USAGE
+from grader.sandbox.docker.images import service_tag
+from grader.sandbox.docker.recipes import ENTRYPOINT, READY, RECIPES, USAGE
+from grader.sandbox.layout import CANDIDATE_ENV_VARIABLE
+from grader.sandbox.port import SandboxJob
+from grader.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CANDIDATE_ENV_VAR = "GRADER_CANDIDATE_ENV"  # JSON object the harness adds to candidate envs
 READY_SECONDS = 60.0
 EXEC_SECONDS = 10
 USAGE_SETTLE_SECONDS = 0.5
@@ -66,12 +69,18 @@ class Services:
     sidecars: tuple[Sidecar, ...]
 
 
-def run_with_services(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
+def run_with_services(
+    client: docker.DockerClient, job: SandboxJob, settings: Settings, *, runtime: str
+) -> SandboxRun:
     """Start ``job.services``, run the judge beside them, say which ones the candidate used."""
-    with running_services(client, job.run_id, job.services) as services:
-        env = {**job.env, CANDIDATE_ENV_VAR: json.dumps(services.candidate_env, sort_keys=True)}
-        judged = dataclasses.replace(job, network_mode=services.network_mode, env=env)
-        run = run_sandbox(client, judged)
+    images = {name: service_tag(name, settings) for name in job.services}
+    with running_services(client, job.run_id, images) as services:
+        env = {
+            **job.env,
+            CANDIDATE_ENV_VARIABLE: json.dumps(services.candidate_env, sort_keys=True),
+        }
+        judged = dataclasses.replace(job, env=env)
+        run = run_container(client, judged, runtime=runtime, network_mode=services.network_mode)
         facts = {**run.facts, "services": usage_summary(client, services)}
     return dataclasses.replace(run, facts=facts)
 
@@ -86,7 +95,7 @@ def running_services(
     try:
         for name, image in images.items():
             # The first sidecar owns the namespace; the others join it once it is running.
-            network_mode = f"container:{started[0].container_id}" if started else "none"
+            network_mode = f"container:{started[0].container_id}" if started else ISOLATED
             container_id = _create(client, run_id, name, image, network_mode, password)
             started.append(Sidecar(name, container_id))
             _start(client, container_id)

@@ -22,9 +22,10 @@ import docker.errors
 
 from grader.challenge import Challenge
 from grader.errors import ImageError
-from grader.prepare.wheels import pip_download
-from grader.sandbox.docker import DOCKER_FAULTS
-from grader.sandbox.recipes import RECIPES, Recipe
+from grader.sandbox.docker.container import DOCKER_FAULTS
+from grader.sandbox.docker.recipes import RECIPES, Recipe
+from grader.sandbox.layout import DEPS_DIR, JUDGE_DIR, SUBMISSION_DIR, WORK_DIR
+from grader.sandbox.port import WheelDownloader
 from grader.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -147,12 +148,12 @@ def _prepare_rootfs(rootfs: Path) -> None:
     _trim_caches(rootfs)
     # Anonymous volumes copy the mode of the image folder they are mounted on.
     for folder, mode in (
-        ("judge", 0o700),
-        ("submission", 0o755),
-        ("deps", 0o755),
-        ("work", 0o1777),
+        (JUDGE_DIR, 0o700),
+        (SUBMISSION_DIR, 0o755),
+        (DEPS_DIR, 0o755),
+        (WORK_DIR, 0o1777),
     ):
-        path = rootfs / folder
+        path = rootfs / folder.lstrip("/")
         path.mkdir(exist_ok=True)
         path.chmod(mode)
 
@@ -235,6 +236,7 @@ def ensure_challenge_image(
     challenge: Challenge,
     settings: Settings,
     progress: Progress = _quiet,
+    downloader: WheelDownloader | None = None,
 ) -> str:
     """The challenge's image tag; builds the base, the challenge image and the images of the
     services the challenge declares, when missing."""
@@ -246,7 +248,7 @@ def ensure_challenge_image(
         return tag
     dockerfile = challenge.dockerfile
     assert dockerfile is not None  # challenge_tag returned the base otherwise
-    _fetch_image_wheels(dockerfile.parent, progress)
+    _fetch_image_wheels(dockerfile.parent, progress, downloader)
     progress(f"building {tag}")
     try:
         client.images.build(
@@ -266,7 +268,9 @@ def ensure_challenge_image(
     return tag
 
 
-def _fetch_image_wheels(context: Path, progress: Progress) -> None:
+def _fetch_image_wheels(
+    context: Path, progress: Progress, downloader: WheelDownloader | None
+) -> None:
     """Download the wheels ``context/requirements.txt`` pins into ``context/wheels/``.
 
     The image build has no network: its Dockerfile installs from this folder with
@@ -282,9 +286,15 @@ def _fetch_image_wheels(context: Path, progress: Progress) -> None:
     requirements = [
         line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
     ]
+    if downloader is None:
+        raise ImageError(
+            f"the image in {context} needs wheels for {requirements_file.name}, and this "
+            "sandbox was opened without a wheel downloader",
+            hint="run `grader setup`, which downloads them",
+        )
     progress(f"downloading {len(requirements)} pinned requirements for {context.parent.name}")
     shutil.rmtree(context / WHEELS_DIR, ignore_errors=True)
-    result = pip_download(requirements, context / WHEELS_DIR)
+    result = downloader(requirements, context / WHEELS_DIR)
     if not result.ok:
         raise ImageError(
             f"could not download the image's wheels: {result.error}",

@@ -1,19 +1,18 @@
 """Run the judge in a fresh, locked-down container and bring back what it wrote.
 
-The layout and every setting are explained in ``docs/sandbox.md``. Files go in and out as
-tar streams through the Docker API; the worker never follows a path the sandbox wrote.
+The layout (:mod:`grader.sandbox.layout`) and every setting are explained in
+``docs/sandbox.md``. Files go in and out as tar streams through the Docker API; the worker
+never follows a path the sandbox wrote.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import io
 import logging
 import tarfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import docker
@@ -22,21 +21,28 @@ import requests.exceptions
 from docker.types import LogConfig, Ulimit
 
 from grader.errors import DockerUnavailableError, ImageError, JudgeError
-from grader.models import Limits, SandboxRun
+from grader.models import SandboxRun
+from grader.sandbox.layout import (
+    DEPS_DIR,
+    JUDGE_COMMAND,
+    JUDGE_DIR,
+    RESULTS_PATH,
+    SCRATCH_DIR,
+    SUBMISSION_DIR,
+    WORK_DIR,
+    judge_env,
+)
+from grader.sandbox.port import SandboxJob
 from grader.text import clean_text
 
 log = logging.getLogger(__name__)
 
-JUDGE_COMMAND = ["python3", "-I", "-B", "/judge/harness/grader_harness/judge.py"]
-RESULTS_PATH = "/judge/out/results.jsonl"
 MAX_RESULTS_BYTES = 1024 * 1024
 MAX_LOG_CHARS = 20_000
 LABEL_MANAGED = "grader.managed"
 LABEL_RUN = "grader.run"
 LABEL_CREATED = "grader.created"
-RUN_NONCE_VARIABLE = "GRADER_RUN_NONCE"  # the judge's canary echoes it; candidates never see it
-CANDIDATE_UID_BASE = 61000
-CANDIDATE_UID_SPAN = 4000
+ISOLATED = "none"  # network mode: only the container's own loopback
 
 # Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
 DOCKER_FAULTS = (
@@ -44,33 +50,6 @@ DOCKER_FAULTS = (
     docker.errors.DockerException,
     requests.exceptions.RequestException,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SandboxJob:
-    """Everything one container run needs: the image, the files, the limits."""
-
-    run_id: str
-    image: str
-    limits: Limits
-    judge_files: Mapping[str, bytes]  # paths relative to /judge, e.g. "tests/test_x.py"
-    submission_tar: bytes = field(repr=False)  # the candidate tree, already normalised
-    env: Mapping[str, str] = field(default_factory=dict)
-    # Sidecar services to start beside the judge: name -> image tag (see services.py).
-    services: Mapping[str, str] = field(default_factory=dict)
-    # "none", or "container:<id>" to join a sidecar's loopback-only network namespace.
-    network_mode: str = "none"
-
-
-def candidate_uid(run_id: str) -> int:
-    """The uid candidate code runs as in this run.
-
-    Without a user namespace, RLIMIT_NPROC counts a uid's processes across the whole host, so
-    concurrent runs get different uids (one of 4000, from the run id) and one candidate's fork
-    bomb cannot use up another run's process limit.
-    """
-    digest = hashlib.sha256(run_id.encode()).digest()
-    return CANDIDATE_UID_BASE + int.from_bytes(digest[:4], "big") % CANDIDATE_UID_SPAN
 
 
 def connect(docker_host: str = "") -> docker.DockerClient:
@@ -95,12 +74,22 @@ def connect(docker_host: str = "") -> docker.DockerClient:
     )
 
 
-def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
-    """Create, fill, start, wait for, empty and remove one container; never leaves it behind."""
-    container_id = _create(client, job)
+def run_container(
+    client: docker.DockerClient,
+    job: SandboxJob,
+    *,
+    runtime: str = "runc",
+    network_mode: str = ISOLATED,
+) -> SandboxRun:
+    """Create, fill, start, wait for, empty and remove one container; never leaves it behind.
+
+    ``runtime`` is the OCI runtime the daemon knows it by (``runc``, ``runsc``);
+    ``network_mode`` is ``none`` or ``container:<id>`` to join a sidecar's loopback namespace.
+    """
+    container_id = _create(client, job, runtime, network_mode)
     try:
-        _put(client, container_id, "/judge", _tar_of(job.judge_files, dir_mode=0o700))
-        _put(client, container_id, "/submission", job.submission_tar)
+        _put(client, container_id, JUDGE_DIR, _tar_of(job.judge_files, dir_mode=0o700))
+        _put(client, container_id, SUBMISSION_DIR, job.submission_tar)
         client.api.start(container_id)
         exit_code, timed_out = _wait(client, container_id, job.limits.wall_seconds)
         state = client.api.inspect_container(container_id)["State"]
@@ -123,18 +112,19 @@ def run_sandbox(client: docker.DockerClient, job: SandboxJob) -> SandboxRun:
     )
 
 
-def _create(client: docker.DockerClient, job: SandboxJob) -> str:
+def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_mode: str) -> str:
     limits = job.limits
     host_config = client.api.create_host_config(
-        network_mode=job.network_mode,
+        network_mode=network_mode,
+        runtime=runtime,
         read_only=True,
         tmpfs={
-            "/work": f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
+            WORK_DIR: f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
             # tmpfs pages count against the memory limit: /tmp gets no more than /work
-            "/tmp": f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"  # noqa: S108 (a tmpfs inside the container)
+            SCRATCH_DIR: f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"
             "nr_inodes=50k,mode=1777",
             # exec: binary wheels (.so) load from here; Docker mounts tmpfs noexec by default.
-            "/deps": "rw,exec,nosuid,nodev,size=1024m,mode=0755",
+            DEPS_DIR: "rw,exec,nosuid,nodev,size=1024m,mode=0755",
         },
         mem_limit=f"{limits.memory_mb}m",
         memswap_limit=f"{limits.memory_mb}m",
@@ -148,32 +138,21 @@ def _create(client: docker.DockerClient, job: SandboxJob) -> str:
         ulimits=[Ulimit(name="core", soft=0, hard=0), Ulimit(name="nofile", soft=1024, hard=1024)],
         log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
     )
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "HOME": "/tmp",  # noqa: S108 (inside the container)
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        "GRADER_TEST_SECONDS": str(limits.test_seconds),
-        "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
-        "GRADER_MEMORY_MB": str(limits.memory_mb),
-        "GRADER_CANDIDATE_UID": str(candidate_uid(job.run_id)),
-        **job.env,
-    }
     try:
         created = client.api.create_container(
             job.image,
-            command=JUDGE_COMMAND,
+            command=list(JUDGE_COMMAND),
             user="0:0",
-            working_dir="/judge",
-            environment=env,
-            volumes=["/judge", "/submission"],
+            working_dir=JUDGE_DIR,
+            environment=judge_env(job.run_id, limits, job.env),
+            volumes=[JUDGE_DIR, SUBMISSION_DIR],
             host_config=host_config,
             labels={
                 LABEL_MANAGED: "1",
                 LABEL_RUN: job.run_id,
                 LABEL_CREATED: str(int(time.time())),
             },
-            network_disabled=job.network_mode == "none",
+            network_disabled=network_mode == ISOLATED,
         )
     except docker.errors.ImageNotFound as exc:
         raise ImageError(

@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 import docker
 import docker.errors
 
-from grader.sandbox.docker import DOCKER_FAULTS, LABEL_CREATED, LABEL_RUN, list_managed
+from grader.sandbox.docker.container import DOCKER_FAULTS, LABEL_CREATED, LABEL_RUN, list_managed
+from grader.sandbox.port import ReapedSandbox
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Reaped:
-    container_id: str
-    run_id: str
-    age_seconds: int
-
-
 def reap(
     client: docker.DockerClient, *, older_than_seconds: int, now: float | None = None
-) -> list[Reaped]:
+) -> list[ReapedSandbox]:
     """Force-remove (with volumes) every grader container older than ``older_than_seconds``."""
     now = time.time() if now is None else now
-    reaped: list[Reaped] = []
+    reaped: list[ReapedSandbox] = []
     for container in list_managed(client):
         labels = container.get("Labels") or {}
         try:
@@ -49,5 +42,5 @@ def reap(
             labels.get(LABEL_RUN),
             age,
         )
-        reaped.append(Reaped(container["Id"], labels.get(LABEL_RUN, ""), age))
+        reaped.append(ReapedSandbox(container["Id"], labels.get(LABEL_RUN, ""), age))
     return reaped

@@ -1,0 +1,62 @@
+"""The judge's file layout and environment inside any sandbox, whatever backend runs it.
+
+Every backend gives the judge the same picture (explained in ``docs/sandbox.md``):
+
+    /judge        judge-only (0700 root): harness/, tests/, wheels/, out/results.jsonl
+    /submission   the candidate's tree, read-only for the candidate uid
+    /work         writable scratch (size-limited), where candidate programs run
+    /deps         writable, executable: the candidate's wheels are installed here
+    /tmp          small writable scratch
+
+and starts :data:`JUDGE_COMMAND` as root with :func:`judge_env`. The harness
+(``grader/harness``) reads the same names on the other side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from grader.models import Limits
+
+JUDGE_DIR = "/judge"
+SUBMISSION_DIR = "/submission"
+WORK_DIR = "/work"
+DEPS_DIR = "/deps"
+SCRATCH_DIR = "/tmp"  # noqa: S108 (inside the sandbox)
+HARNESS_FOLDER = "harness"  # judge files are keyed relative to JUDGE_DIR: "harness/...", ...
+TESTS_FOLDER = "tests"
+WHEELS_FOLDER = "wheels"
+OUT_FOLDER = "out"
+JUDGE_COMMAND = ("python3", "-I", "-B", f"{JUDGE_DIR}/{HARNESS_FOLDER}/grader_harness/judge.py")
+RESULTS_PATH = f"{JUDGE_DIR}/{OUT_FOLDER}/results.jsonl"
+RUN_NONCE_VARIABLE = "GRADER_RUN_NONCE"  # the judge's canary echoes it; candidates never see it
+CANDIDATE_ENV_VARIABLE = "GRADER_CANDIDATE_ENV"  # JSON object the harness adds to candidate envs
+CANDIDATE_UID_BASE = 61000
+CANDIDATE_UID_SPAN = 4000
+
+
+def candidate_uid(run_id: str) -> int:
+    """The uid candidate code runs as in this run.
+
+    Without a user namespace, RLIMIT_NPROC counts a uid's processes across the whole host, so
+    concurrent runs get different uids (one of 4000, from the run id) and one candidate's fork
+    bomb cannot use up another run's process limit.
+    """
+    digest = hashlib.sha256(run_id.encode()).digest()
+    return CANDIDATE_UID_BASE + int.from_bytes(digest[:4], "big") % CANDIDATE_UID_SPAN
+
+
+def judge_env(run_id: str, limits: Limits, extra: Mapping[str, str]) -> dict[str, str]:
+    """The judge process's whole environment: nothing of the worker's leaks in."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": SCRATCH_DIR,
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "GRADER_TEST_SECONDS": str(limits.test_seconds),
+        "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
+        "GRADER_MEMORY_MB": str(limits.memory_mb),
+        "GRADER_CANDIDATE_UID": str(candidate_uid(run_id)),
+        **extra,
+    }

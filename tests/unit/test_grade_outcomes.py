@@ -1,0 +1,154 @@
+"""grade()'s outcome mapping over FakeSandbox: every outcome, and the facts that reach the report.
+
+The repository is real git served on loopback (in-process, milliseconds); the sandbox is fake,
+so no Docker is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.challenge import Challenge
+from grader.errors import DockerUnavailableError
+from grader.gitserve import GitServer, make_bare_repo
+from grader.models import GradeReport, Outcome, TestStatus
+from grader.pipeline import GradeRequest, grade
+from grader.sandbox.layout import RUN_NONCE_VARIABLE
+from grader.settings import Settings, get_settings
+from grader.testing import FAKE_IMAGE, FakeSandbox, judge_answer, sandbox_run, write_challenge
+
+ONE = "test_hidden.py::test_one"
+TWO = "test_hidden.py::test_two"
+
+
+@pytest.fixture
+def challenge(tmp_path: Path) -> Challenge:
+    made = write_challenge(tmp_path / "challenge", categories={"core": 1.0}, manifest=[ONE, TWO])
+    (made.tests_dir / "test_hidden.py").write_text("def test_one(): ...\n", encoding="utf-8")
+    return made
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "solution.py").write_text("def add(a, b):\n    return a + b\n")
+    with GitServer(tmp_path / "git") as server:
+        make_bare_repo(submission, server.root, "candidate")
+        base = get_settings()
+        settings = base.model_copy(
+            update={
+                "home": tmp_path / "home",
+                "repo_allowlist": (*base.repo_allowlist, server.base_url + "/"),
+            }
+        )
+        yield server.url_for("candidate"), settings
+
+
+def _grade(challenge: Challenge, served: tuple[str, Settings], sandbox: FakeSandbox) -> GradeReport:
+    url, settings = served
+    return grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)
+
+
+def test_an_honest_run_is_graded_with_its_score_and_tests(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    sandbox = FakeSandbox(judge_answer(challenge, {ONE: "passed", TWO: "failed"}))
+    report = _grade(challenge, served, sandbox)
+    assert report.outcome is Outcome.GRADED and report.reason == ""
+    assert report.score == 50.0
+    assert [(t.id, t.status) for t in report.tests] == [
+        (ONE, TestStatus.PASSED),
+        (TWO, TestStatus.FAILED),
+    ]
+    assert report.image == "grader/sample:1.0.0" and report.commit
+
+
+def test_the_judge_gets_the_image_the_hidden_tests_the_harness_and_a_fresh_nonce(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    sandbox = FakeSandbox(judge_answer(challenge))
+    _grade(challenge, served, sandbox)
+    _grade(challenge, served, sandbox)
+    first, second = sandbox.jobs
+    assert first.image == FAKE_IMAGE and first.services == ()
+    assert "tests/test_hidden.py" in first.judge_files
+    assert "harness/grader_harness/judge.py" in first.judge_files
+    assert first.env[RUN_NONCE_VARIABLE] != second.env[RUN_NONCE_VARIABLE]
+    assert first.run_id != second.run_id
+
+
+def test_a_passing_canary_flags_the_run_with_the_evidence_as_reason(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    report = _grade(challenge, served, FakeSandbox(judge_answer(challenge, canary="passed")))
+    assert report.outcome is Outcome.FLAGGED
+    assert "canary passed" in report.reason
+    assert report.score == 100.0  # provisional: shown, but a human must review
+
+
+def test_results_without_this_runs_nonce_are_flagged(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    report = _grade(challenge, served, FakeSandbox(judge_answer(challenge, nonce="replayed")))
+    assert report.outcome is Outcome.FLAGGED
+    assert "nonce" in report.reason
+
+
+def test_a_sandbox_fault_is_not_gradable_and_never_the_candidates(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    sandbox = FakeSandbox(fault=DockerUnavailableError("no Docker daemon answers"))
+    report = _grade(challenge, served, sandbox)
+    assert report.outcome is Outcome.NOT_GRADABLE and report.score is None
+    assert "no Docker daemon answers" in report.reason
+    assert "not the candidate's" in report.reason
+    assert report.tests == ()
+
+
+def test_malformed_judge_output_is_not_gradable(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    report = _grade(challenge, served, FakeSandbox(lambda _job: sandbox_run(b"not json\n")))
+    assert report.outcome is Outcome.NOT_GRADABLE
+    assert "results line 1" in report.reason
+
+
+def test_a_repository_outside_the_allowlist_is_rejected_before_any_sandbox_runs(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    _url, settings = served
+    sandbox = FakeSandbox(judge_answer(challenge))
+    request = GradeRequest(url="https://example.invalid/someone/repo", challenge=challenge)
+    report = grade(request, settings, sandbox=sandbox)
+    assert report.outcome is Outcome.REJECTED
+    assert "allow" in report.reason
+    assert sandbox.jobs == []
+
+
+def test_the_wall_clock_and_memory_limits_reach_the_report_as_run_facts(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    respond = judge_answer(
+        challenge, {ONE: "passed"}, finished=False, timed_out=True, oom_killed=True, exit_code=None
+    )
+    report = _grade(challenge, served, FakeSandbox(respond))
+    assert report.outcome is Outcome.GRADED
+    assert "600s wall-clock limit" in report.facts["wall_clock"]
+    assert "2048 MB memory limit" in report.facts["memory"]
+    assert report.tests[1].status is TestStatus.TIMEOUT
+
+
+def test_judge_facts_integrity_checks_and_the_feedback_policy_reach_the_report(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    respond = judge_answer(challenge, facts={"candidate started as": "cli: python -m app"})
+    report = _grade(challenge, served, FakeSandbox(respond))
+    assert report.facts["candidate started as"] == "cli: python -m app"
+    assert report.facts["integrity: must-fail canary"] == "failed, as it must"
+    assert report.facts["integrity: run nonce"] == "matched"
+    assert report.facts["candidate feedback"] == "summary"
+    assert report.facts["judge_exit_code"] == "0"
