@@ -1,15 +1,19 @@
 """Indexing and querying tens of thousands of chunks, timed by the judge, in generous tiers.
 
-A vectorised index (one matrix product per query) passes every tier with a wide margin,
-even on a loaded machine (measured: the provided embedder needs 3-8 s for the 28,000 chunks,
-a query 5-25 ms); a Python loop over the chunks misses the tightest query tier. Speed counts only for right answers:
+Tiers are in CPU seconds of the candidate's processes (user + system, read from /proc by the
+judge), not wall-clock time: a machine busy with other gradings slows the wall clock several
+times over, but hardly the CPU time a query needs. A vectorised index (one matrix product
+per query) passes every tier with a wide margin; a Python loop over the chunks misses the
+tightest query tier. Speed counts only for right answers:
 every timed query's scores must equal the judge's own exact top 10 (ties in any order).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,11 +31,26 @@ SIZE, OVERLAP, K = 50, 10, 10
 TOLERANCE = 1e-5
 
 
+def candidate_cpu_seconds() -> float:
+    """User + system CPU seconds used so far by every live candidate (non-root) process."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.stat().st_uid == 0:
+                continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 @dataclass(frozen=True)
 class Timings:
     chunks: int
-    build_seconds: float
-    query_seconds: float  # mean per query; inf when a query did not finish
+    build_seconds: float  # CPU seconds
+    query_seconds: float  # mean CPU seconds per query; inf when a query did not finish
     expected_chunks: int
     wrong: str  # the first timed query whose results were not the exact top 10, or ""
 
@@ -80,12 +99,13 @@ def mismatch(number: int, hits: list[dict[str, Any]], want: list[float]) -> str:
 def timings(shared_rag: FunctionsClient) -> Timings:
     corpus = make_corpus(seed=99, documents=2500, words=(330, 450), queries=QUERIES)
     expected_chunks, tops = exact_scores(corpus)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), candidate_cpu_seconds()
     chunks = shared_rag.call("build_index", "big", corpus.documents, SIZE, OVERLAP)
-    build = time.perf_counter() - started
+    build, build_wall = candidate_cpu_seconds() - cpu, time.perf_counter() - started
     shared_rag.timeout = CALL_TIMEOUT
     durations: list[float] = []
     wrong = ""
+    cpu = candidate_cpu_seconds()
     for number, (query, want) in enumerate(zip(corpus.queries, tops, strict=True)):
         started = time.perf_counter()
         try:
@@ -97,12 +117,15 @@ def timings(shared_rag: FunctionsClient) -> Timings:
         wrong = wrong or mismatch(number, hits, want)
         if sum(durations) > QUERY_BUDGET_SECONDS:
             break
-    mean = sum(durations) / len(durations)
+    finished = all(d != float("inf") for d in durations)
+    mean = (candidate_cpu_seconds() - cpu) / len(durations) if finished else float("inf")
+    wall = sum(durations) / len(durations)
     measured = Timings(int(chunks), build, mean, expected_chunks, wrong)
     record_fact(
         "performance",
-        f"indexed {measured.chunks} chunks in {build:.1f} s; "
-        f"{measured.query_seconds * 1000:.1f} ms per query over {len(durations)} queries",
+        f"indexed {measured.chunks} chunks in {build:.1f} CPU s ({build_wall:.1f} s wall); "
+        f"{mean * 1000:.1f} CPU ms per query ({wall * 1000:.1f} ms wall) "
+        f"over {len(durations)} queries",
     )
     return measured
 
@@ -115,7 +138,9 @@ def test_the_large_index_holds_every_chunk_and_answers_exactly(timings: Timings)
 def test_indexing_finishes_within(timings: Timings, limit: float) -> None:
     timings.check_results()
     got = timings.build_seconds
-    assert got <= limit, f"indexing {timings.chunks} chunks took {got:.1f} s (tier: {limit:g} s)"
+    assert got <= limit, (
+        f"indexing {timings.chunks} chunks took {got:.1f} CPU s (tier: {limit:g} s)"
+    )
 
 
 @pytest.mark.parametrize("limit_ms", [1000.0, 300.0, 60.0])
@@ -123,5 +148,6 @@ def test_a_query_answers_within(timings: Timings, limit_ms: float) -> None:
     timings.check_results()
     got = timings.query_seconds * 1000
     assert got <= limit_ms, (
-        f"a query over {timings.chunks} chunks took {got:.1f} ms on average (tier: {limit_ms:g} ms)"
+        f"a query over {timings.chunks} chunks took {got:.1f} CPU ms on average "
+        f"(tier: {limit_ms:g} ms)"
     )
