@@ -5,7 +5,6 @@ The contract is documented in ``challenges/README.md``; this module parses and c
 
 from __future__ import annotations
 
-import enum
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,19 +13,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from grader.errors import ChallengeError
-from grader.models import ChallengeRef, Limits
+from grader.models import DEFAULT_QUEUE, SPECIALTIES, ChallengeRef, Feedback, Limits
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
-
-
-class Feedback(enum.StrEnum):
-    """How much a candidate may see of their own run (recruiters always see everything)."""
-
-    NONE = "none"
-    SUMMARY = "summary"
-    TEST_NAMES = "test names"
-    MESSAGES = "messages"
 
 
 class _Strict(BaseModel):
@@ -91,6 +81,12 @@ class Challenge:
     @property
     def ref(self) -> ChallengeRef:
         return ChallengeRef(id=self.spec.id, version=self.spec.version, title=self.spec.title)
+
+    @property
+    def queue(self) -> str:
+        """The worker queue its submissions go to: its specialty's, or ``default``."""
+        specialty = self.spec.specialty
+        return specialty if specialty in SPECIALTIES else DEFAULT_QUEUE
 
     @property
     def tests_dir(self) -> Path:

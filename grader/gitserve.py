@@ -8,12 +8,15 @@ a shallow fetch of one pinned SHA over HTTP, and git's own error messages.
         sha = make_bare_repo(sample_dir, root, "strong")
         url = server.url_for("strong")  # http://127.0.0.1:PORT/strong.git
 
-``fail_with={"name": 503}`` answers that status for one repository (to test error handling).
+``fail_with={"name": 503}`` answers that status for one repository (to test error handling);
+``auth={"name": ("user", "token")}`` makes one repository private behind HTTP basic auth.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hmac
 import logging
 import os
 import shutil
@@ -100,13 +103,22 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], root: Path, fail_with: Mapping[str, int], seen: list[str]
+        self,
+        address: tuple[str, int],
+        root: Path,
+        fail_with: Mapping[str, int],
+        seen: list[str],
+        auth: Mapping[str, tuple[str, str]],
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
         self.root = root
         self.fail_with = dict(fail_with)
+        self.auth = {
+            name: "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode()
+            for name, (user, secret) in auth.items()
+        }
         self.seen = seen
         self.lock = threading.Lock()
 
@@ -132,6 +144,12 @@ class _Handler(BaseHTTPRequestHandler):
         for name, status in server.fail_with.items():
             if path == f"/{name}.git" or path.startswith(f"/{name}.git/"):
                 self._reply(status, {"Content-Type": "text/plain"}, b"failing on purpose\n")
+                return
+        for name, expected in server.auth.items():
+            inside = path == f"/{name}.git" or path.startswith(f"/{name}.git/")
+            if inside and not hmac.compare_digest(self.headers.get("Authorization", ""), expected):
+                challenge = {"Content-Type": "text/plain", "WWW-Authenticate": 'Basic realm="git"'}
+                self._reply(401, challenge, b"authentication required\n")
                 return
         body = self._read_body()
         if body is None:
@@ -241,11 +259,13 @@ class GitServer:
         port: int = 0,
         *,
         fail_with: Mapping[str, int] | None = None,
+        auth: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         self.root = Path(root)
         self.host = host
         self._port = port
         self._fail_with = dict(fail_with or {})
+        self._auth = dict(auth or {})
         self._seen: list[str] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -274,7 +294,9 @@ class GitServer:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        self._server = _Server((self.host, self._port), self.root, self._fail_with, self._seen)
+        self._server = _Server(
+            (self.host, self._port), self.root, self._fail_with, self._seen, self._auth
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="grader-gitserve", daemon=True
         )

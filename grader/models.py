@@ -12,6 +12,7 @@ from datetime import datetime
 
 # The Python roles hiring teams hire for; each gets its own worker queue (challenge.toml).
 SPECIALTIES = ("backend", "ml", "data", "devops")
+DEFAULT_QUEUE = "default"  # for every other challenge
 
 
 class Outcome(enum.StrEnum):
@@ -48,6 +49,31 @@ _PLAIN_WORDS = {
     TestStatus.RESOURCE_LIMIT: "stopped: the candidate's code hit a memory or process limit",
     TestStatus.SKIPPED: "not run",
 }
+
+
+class Severity(enum.StrEnum):
+    """How much a finding matters to the hiring decision."""
+
+    INFO = "info"  # worth a look
+    WARNING = "warning"  # a senior reviewer would ask for a change
+    INTEGRITY = "integrity"  # evidence of probing or tampering: a human must review
+
+
+class DependencyStatus(enum.StrEnum):
+    """What became of one requirement the candidate declared."""
+
+    INSTALLED = "installed"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class Feedback(enum.StrEnum):
+    """How much a candidate may see of their own run (recruiters always see everything)."""
+
+    NONE = "none"
+    SUMMARY = "summary"
+    TEST_NAMES = "test names"
+    MESSAGES = "messages"
 
 
 class Phase(enum.StrEnum):
@@ -93,6 +119,8 @@ class FetchedRepo:
     skipped: tuple[str, ...] = ()  # symlinks and other non-regular entries left out, with why
     commit_message: str = ""
     committed_at: datetime | None = None
+    deadline: str = ""  # with a deadline: which commit it picked and what came later
+    rewritten: str = ""  # where commit dates go backwards (history rewritten), in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +128,7 @@ class Dependency:
     """One requirement the candidate declared, and what became of it."""
 
     requirement: str
-    status: str  # "installed" | "refused" | "failed"
+    status: DependencyStatus
     detail: str = ""
 
 
@@ -136,7 +164,15 @@ class SandboxRun:
     image: str
     image_digest: str
     limits: Limits
-    facts: dict[str, str] = field(default_factory=dict)  # e.g. which sidecar services were used
+    services: str = ""  # which sidecar services the candidate used, e.g. "redis (used)"
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityCheck:
+    """One integrity check of a run (tamper scan, manifest, nonce, canary) and what it found."""
+
+    name: str
+    found: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +180,9 @@ class Collected:
     tests: tuple[TestResult, ...]
     expected: tuple[str, ...]  # the challenge's test-ID manifest
     problems: tuple[str, ...] = ()  # integrity or completeness problems, in plain words
-    facts: dict[str, str] = field(default_factory=dict)  # what the judge recorded, e.g. entry point
+    checks: tuple[IntegrityCheck, ...] = ()  # what the checks on the judge's results found
+    recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
+    dependency_install: str = ""  # why the judge's install of the candidate's wheels failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +190,7 @@ class Finding:
     """A red flag a senior reviewer would raise, with the evidence behind it."""
 
     rule: str
-    severity: str  # "info" | "warning" | "integrity"
+    severity: Severity
     message: str
     path: str = ""
     line: int = 0
@@ -189,6 +227,38 @@ class ChallengeRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Comparison:
+    """Where a graded score stands among earlier graded runs of the same challenge."""
+
+    earlier: int  # how many earlier graded runs there were
+    below: int  # how many of them scored lower
+    percentile: int
+    median: float
+
+    @property
+    def text(self) -> str:
+        return (
+            f"scored above {self.below} of {self.earlier} earlier graded runs of this "
+            f"challenge (percentile {self.percentile}); median {self.median:.1f}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """What was seen about a run that reached the sandbox, besides the tests themselves."""
+
+    judge_exit_code: int | None = None  # None: the judge was killed (or never reported)
+    timed_out: bool = False  # the run hit its wall-clock limit
+    oom_killed: bool = False  # a candidate process hit the memory limit
+    services: str = ""  # which sidecar services the candidate used
+    skipped_entries: str = ""  # tree entries the fetch left out (symlinks ...), with why
+    dependency_install: str = ""  # why installing the candidate's wheels failed
+    deadline: str = ""  # which commit the submission's deadline picked, and later commits
+    rewritten: str = ""  # commit dates going backwards: history rewritten after the fact
+    recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
+
+
+@dataclass(frozen=True, slots=True)
 class GradeReport:
     """The whole story of one run: what the CLI prints, the store keeps and reports render."""
 
@@ -210,4 +280,7 @@ class GradeReport:
     image: str = ""
     image_digest: str = ""
     limits: Limits | None = None
-    facts: dict[str, str] = field(default_factory=dict)  # e.g. how the candidate was started
+    feedback: Feedback = Feedback.SUMMARY  # the challenge's candidate feedback policy
+    integrity: tuple[IntegrityCheck, ...] = ()  # every integrity check, in run order
+    comparison: Comparison | None = None  # graded runs with earlier graded runs only
+    run_facts: RunFacts | None = None  # None: the run never got results from the sandbox

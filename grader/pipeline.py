@@ -20,23 +20,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, scan_facts
+from grader.analyse import analyse, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import InfrastructureError, RejectedError
-from grader.fetch import check_url, fetch, redact, resolve
+from grader.fetch import obtain, redact
 from grader.harness import harness_files
 from grader.models import (
+    Collected,
     Dependency,
+    DependencyStatus,
+    FetchedRepo,
     Finding,
     GradeReport,
     Outcome,
     Phase,
     Prepared,
+    RunFacts,
     SandboxRun,
+    Severity,
 )
 from grader.prepare import pip_download, prepare
-from grader.report import FEEDBACK_FACT
 from grader.sandbox import Progress, Sandbox, SandboxBackend, SandboxJob, open_sandbox
 from grader.sandbox.layout import (
     HARNESS_FOLDER,
@@ -81,6 +85,7 @@ class GradeRequest:
     ref: str | None = None
     commit: str | None = None
     run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+    deadline: datetime | None = None  # grade the last commit before it
 
 
 class _Clock:
@@ -121,6 +126,7 @@ def grade(
         commit=request.commit,
         challenge=request.challenge.ref,
         started_at=started,
+        feedback=request.challenge.spec.feedback,
     )
     own_sandbox = None
     if sandbox is None:
@@ -154,16 +160,19 @@ def _grade(
 ) -> GradeReport:
     challenge = request.challenge
     with clock.phase(Phase.FETCH):
-        url = check_url(request.url, settings)
-        base = dataclasses.replace(base, repo_url=redact(url))
-        commit = request.commit or resolve(url, request.ref, settings)
-        base = dataclasses.replace(base, commit=commit)
-        repo = fetch(url, commit, settings)
+        repo = obtain(
+            request.url,
+            settings,
+            ref=request.ref,
+            commit=request.commit,
+            deadline=request.deadline,
+        )
+        base = dataclasses.replace(base, repo_url=redact(repo.url), commit=repo.commit)
         files = _files_of(repo.tree_tar)
     with clock.phase(Phase.ANALYSE):
         hidden = _hidden_tests(challenge)
         findings = analyse(files, hidden=hidden)
-        scanned = scan_facts(files, findings, hidden=bool(hidden))
+        scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         prepared = prepare(files, challenge, settings)
         image = sandbox.image_for(challenge)
@@ -183,11 +192,9 @@ def _grade(
         collected = collect(run, challenge, nonce=nonce)
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
-    findings += tuple(Finding("judge", "integrity", problem) for problem in collected.problems)
+    judged = (Finding("judge", Severity.INTEGRITY, problem) for problem in collected.problems)
+    findings += tuple(judged)
     outcome, reason = _verdict(findings)
-    skipped = clean_text(", ".join(repo.skipped), MAX_FACT_CHARS)
-    facts = {"skipped_entries": skipped} if repo.skipped else {}
-    facts.update(scanned)
     return dataclasses.replace(
         base,
         outcome=outcome,
@@ -200,30 +207,31 @@ def _grade(
         image=run.image,
         image_digest=run.image_digest,
         limits=run.limits,
-        facts={
-            **facts,
-            **collected.facts,
-            **_run_facts(run),
-            FEEDBACK_FACT: challenge.spec.feedback.value,
-        },
+        integrity=(*scanned, *collected.checks),
+        run_facts=_run_facts(run, repo, collected),
     )
 
 
 def _verdict(findings: tuple[Finding, ...]) -> tuple[Outcome, str]:
     """Graded, or flagged with the (distinct) integrity evidence as the reason."""
-    integrity = list(dict.fromkeys(f.message for f in findings if f.severity == "integrity"))
+    integrity = list(dict.fromkeys(f.message for f in findings if f.severity is Severity.INTEGRITY))
     if not integrity:
         return Outcome.GRADED, ""
     return Outcome.FLAGGED, "needs human review: " + "; ".join(integrity[:3])
 
 
-def _run_facts(run: SandboxRun) -> dict[str, str]:
-    facts = {"judge_exit_code": str(run.exit_code), **run.facts}
-    if run.timed_out:
-        facts["wall_clock"] = f"the run hit the {run.limits.wall_seconds}s wall-clock limit"
-    if run.oom_killed:
-        facts["memory"] = f"a candidate process hit the {run.limits.memory_mb} MB memory limit"
-    return facts
+def _run_facts(run: SandboxRun, repo: FetchedRepo, collected: Collected) -> RunFacts:
+    return RunFacts(
+        judge_exit_code=run.exit_code,
+        timed_out=run.timed_out,
+        oom_killed=run.oom_killed,
+        services=run.services,
+        skipped_entries=clean_text(", ".join(repo.skipped), MAX_FACT_CHARS),
+        deadline=repo.deadline,
+        rewritten=repo.rewritten,
+        dependency_install=collected.dependency_install,
+        recorded=collected.recorded,
+    )
 
 
 def _listed(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
@@ -235,7 +243,8 @@ def _listed(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
         for d in dependencies[:MAX_LISTED_DEPENDENCIES]
     )
     more = len(dependencies) - len(listed)
-    return listed + ((Dependency(f"... and {more} more", "refused", "not listed"),) if more else ())
+    rest = Dependency(f"... and {more} more", DependencyStatus.REFUSED, "not listed")
+    return listed + ((rest,) if more else ())
 
 
 def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:

@@ -1,33 +1,127 @@
-"""Persist a finished run: its database row (with a comparison to earlier runs) and its reports."""
+"""One way to finish a run, whichever adapter graded it (CLI in-process, or a queue worker).
+
+Both hold a :class:`~grader.store.Claim` on the submission while grading (its lease renewed by
+:class:`Heartbeat`, its phases stamped by :class:`PhaseStamps`), and both end in
+:func:`finish`: the comparison with earlier runs, the stored run row (``finished`` stamped),
+the rendered reports in ``settings.report_dir(run_id)`` and ``reported`` stamped.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import socket
 import statistics
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Protocol
 
-from grader.models import GradeReport, Outcome
+from sqlalchemy.exc import SQLAlchemyError
+
+from grader.fetch import redact
+from grader.models import Comparison, GradeReport, Outcome, Phase
+from grader.pipeline import GradeRequest, Observer, grade
 from grader.report import render, to_json_dict
+from grader.sandbox import Sandbox
 from grader.settings import Settings
-from grader.store import RunRecord, open_store
+from grader.store import Claim, RunRecord, Store, open_store
+
+log = logging.getLogger(__name__)
+
+# Which pipeline event stamps which of the submission's phase timestamps.
+_ON_FINISH = {Phase.FETCH: "cloned", Phase.PREPARE: "prepared"}
+_ON_START = {Phase.SANDBOX: "started"}
+LOCAL_WORKER = "cli"
 
 
-def record(report: GradeReport, settings: Settings, out_dir: Path | None = None) -> dict[str, Path]:
-    """Persist a finished run: the database row and the rendered reports. Returns report paths."""
+class GradeFn(Protocol):
+    """The shape of :func:`grader.pipeline.grade`; tests pass canned reports through it."""
+
+    def __call__(
+        self,
+        request: GradeRequest,
+        settings: Settings,
+        *,
+        sandbox: Sandbox | None = None,
+        observer: Observer | None = None,
+    ) -> GradeReport: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A finished run: its id and report files, or ``run_id`` None when another delivery
+    recorded this attempt first (nothing was written then)."""
+
+    run_id: str | None
+    paths: dict[str, Path] = field(default_factory=dict)
+
+
+def finish(
+    claim: Claim,
+    report: GradeReport,
+    settings: Settings,
+    store: Store,
+    out_dir: Path | None = None,
+) -> Finished:
+    """Store the attempt's run and write its reports; the one ending of every graded run."""
+    report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
+    run_id = store.finish(claim, run_record(report))
+    if run_id is None:
+        return Finished(None)
+    paths = render(report, out_dir or settings.report_dir(run_id))
+    store.mark_reported(claim.submission_id, run_id)
+    log.info("%s attempt %s: %s", claim.submission_id, claim.attempt, report.outcome.value)
+    return Finished(run_id, paths)
+
+
+def grade_here(
+    request: GradeRequest,
+    settings: Settings,
+    *,
+    observer: Observer | None = None,
+    out_dir: Path | None = None,
+    sandbox: Sandbox | None = None,
+    grade_fn: GradeFn = grade,
+) -> tuple[GradeReport, Finished]:
+    """Grade in this process (``grader grade``, ``grader demo``) and finish like a worker."""
+    with _local_claim(request, settings) as (store, claim):
+        stamps = PhaseStamps(store, claim, observer)
+        report = grade_fn(request, settings, sandbox=sandbox, observer=stamps)
+        return report, finish(claim, report, settings, store, out_dir)
+
+
+@contextmanager
+def _local_claim(request: GradeRequest, settings: Settings) -> Iterator[tuple[Store, Claim]]:
+    """A new submission, claimed by this process the way a worker claims one, so its run is
+    stored exactly like a queued one. Only the redacted URL is stored. If this process dies
+    mid-grade, a worker's reaper finds the lapsed lease and queues the submission again.
+    """
+    challenge = request.challenge
     store = open_store(settings.effective_database_url)
     try:
-        report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
-        submission_id = store.create_submission(
-            report.repo_url,
-            report.ref,
-            report.commit or "",
-            report.challenge.id,
-            report.challenge.version,
+        submission_id = store.enqueue(
+            redact(request.url),
+            request.ref,
+            request.commit or "",
+            challenge_id=challenge.id,
+            challenge_version=challenge.spec.version,
+            queue=challenge.queue,
+            deadline_seconds=settings.queued_timeout_seconds,
+            due_at=request.deadline,
         )
-        store.record_run(submission_id, run_record(report))
+        worker = f"{LOCAL_WORKER}@{socket.gethostname()}"
+        lease = settings.lease_seconds
+        claim = store.claim(submission_id, request.run_id, lease_seconds=lease, worker=worker)
+        if claim is None:  # nobody else knows the row yet: only a broken database gets here
+            raise RuntimeError(f"could not claim the new submission {submission_id}")
+        with Heartbeat(store, claim, lease):
+            yield store, claim
     finally:
         store.close()
-    return render(report, out_dir or settings.reports_dir / report.run_id)
 
 
 def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
@@ -37,11 +131,10 @@ def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
     below = sum(1 for other in others if other < report.score)
     ties = sum(1 for other in others if other == report.score)
     percentile = int(100 * (below + 0.5 * ties) / len(others) + 0.5)  # half up
-    text = (
-        f"scored above {below} of {len(others)} earlier graded runs of this challenge "
-        f"(percentile {percentile}); median {statistics.median(others):.1f}"
+    median = float(statistics.median(others))
+    return dataclasses.replace(
+        report, comparison=Comparison(len(others), below, percentile, median)
     )
-    return dataclasses.replace(report, facts={**report.facts, "compared with others": text})
 
 
 def run_record(report: GradeReport) -> RunRecord:
@@ -61,3 +154,63 @@ def run_record(report: GradeReport) -> RunRecord:
         image=report.image,
         image_digest=report.image_digest,
     )
+
+
+class PhaseStamps:
+    """A pipeline observer that stamps cloned / prepared / started on the submission, and
+    passes every event on to ``then`` (e.g. the CLI's progress display)."""
+
+    def __init__(self, store: Store, claim: Claim, then: Observer | None = None) -> None:
+        self._store = store
+        self._claim = claim
+        self._then = then
+
+    def phase_started(self, phase: Phase) -> None:
+        if phase in _ON_START:
+            self._stamp(_ON_START[phase])
+        if self._then is not None:
+            self._then.phase_started(phase)
+
+    def phase_finished(self, phase: Phase, seconds: float) -> None:
+        if phase in _ON_FINISH:
+            self._stamp(_ON_FINISH[phase])
+        if self._then is not None:
+            self._then.phase_finished(phase, seconds)
+
+    def _stamp(self, name: str) -> None:
+        try:
+            self._store.mark_phase(self._claim, name)
+        except SQLAlchemyError as exc:  # timestamps are for operators; grading goes on
+            log.warning("could not stamp %s on %s: %s", name, self._claim.submission_id, exc)
+
+
+class Heartbeat:
+    """Renews the claim's lease in a thread while grading runs, so the reaper leaves it be."""
+
+    def __init__(self, store: Store, claim: Claim, lease_seconds: float) -> None:
+        self._store = store
+        self._claim = claim
+        self._lease = lease_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="grader-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._lease / 4):
+            try:
+                held = self._store.heartbeat(self._claim, lease_seconds=self._lease)
+            except SQLAlchemyError as exc:  # the next beat may get through; the lease is long
+                log.warning("heartbeat for %s failed: %s", self._claim.submission_id, exc)
+                continue
+            if not held:
+                log.warning("lost the claim on %s; finishing anyway", self._claim.submission_id)
+                return

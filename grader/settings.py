@@ -10,11 +10,11 @@ import functools
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from grader.errors import ConfigError
-from grader.models import SPECIALTIES
+from grader.models import DEFAULT_QUEUE, SPECIALTIES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,16 @@ DEFAULT_ALLOWLIST = (
 
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "grader"
+
+
+class GitCredential(BaseModel):
+    """A read-only token for one git host (``GRADER_GIT_CREDENTIALS``, JSON keyed by host)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr = Field(min_length=1)
+    username: str = ""  # default: what the forge expects beside a token
+    account: str = ""  # whom candidates grant read access to, e.g. "@acme-grader"
 
 
 class Settings(BaseSettings):
@@ -44,6 +54,8 @@ class Settings(BaseSettings):
     clone_timeout_seconds: int = Field(default=120, ge=5, le=3600)
     max_repo_mb: int = Field(default=100, ge=1, le=10_000)
     max_repo_files: int = Field(default=5_000, ge=10, le=1_000_000)
+    git_credentials: dict[str, GitCredential] = Field(default_factory=dict)  # host -> token
+    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # for deadlines
 
     # Sandbox
     docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)
@@ -62,7 +74,7 @@ class Settings(BaseSettings):
     # Queue and workers (docs/operations.md)
     broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server
     worker_concurrency: int = Field(default=2, ge=1, le=256)
-    worker_queues: str = ",".join((*SPECIALTIES, "default"))
+    worker_queues: str = ",".join((*SPECIALTIES, DEFAULT_QUEUE))
     worker_max_tasks_per_child: int = Field(default=50, ge=1)
     max_retries: int = Field(default=3, ge=0, le=20)  # infrastructure faults only
     retry_backoff_seconds: float = Field(default=15.0, ge=0)
@@ -88,6 +100,11 @@ class Settings(BaseSettings):
                 raise ValueError(msg)
         return value
 
+    @field_validator("git_credentials")
+    @classmethod
+    def _lowercase_hosts(cls, value: dict[str, GitCredential]) -> dict[str, GitCredential]:
+        return {host.strip().lower(): credential for host, credential in value.items()}
+
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'grader.db'}"
@@ -103,6 +120,11 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.home / "reports"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Handed-in bundles and zips, by SHA-256 (shared by intake and workers)."""
+        return self.home / "uploads"
 
     def report_dir(self, run_id: str) -> Path:
         """Where one run's rendered reports are written (a cache: the store is the record)."""

@@ -21,11 +21,16 @@ from grader.models import (
     CategoryScore,
     ChallengeRef,
     Dependency,
+    DependencyStatus,
+    Feedback,
     Finding,
     GradeReport,
+    IntegrityCheck,
     Limits,
     Outcome,
+    RunFacts,
     SandboxRun,
+    Severity,
     TestResult,
     TestStatus,
 )
@@ -76,7 +81,7 @@ SAMPLE_CATEGORIES = (
 SAMPLE_FINDINGS = (
     Finding(
         "bare-except",
-        "warning",
+        Severity.WARNING,
         "bare `except:` also catches KeyboardInterrupt and SystemExit; "
         "catch the exceptions you expect",
         "todo/store.py",
@@ -84,16 +89,16 @@ SAMPLE_FINDINGS = (
     ),
     Finding(
         "print-call",
-        "info",
+        Severity.INFO,
         "print() in library code: use logging, or return the value to the caller",
         "todo/api.py",
         17,
     ),
 )
 SAMPLE_DEPENDENCIES = (
-    Dependency("fastapi==0.115.0", "installed"),
-    Dependency("pydantic>=2", "installed"),
-    Dependency("left-pad-py", "refused", "not on the challenge's allowlist"),
+    Dependency("fastapi==0.115.0", DependencyStatus.INSTALLED),
+    Dependency("pydantic>=2", DependencyStatus.INSTALLED),
+    Dependency("left-pad-py", DependencyStatus.REFUSED, "not on the challenge's allowlist"),
 )
 SAMPLE_TIMINGS = {
     "fetch": 0.41,
@@ -127,26 +132,35 @@ def graded_report(**changes: Any) -> GradeReport:
         image="grader/backend-todo-api:1.2.0",
         image_digest=DIGEST,
         limits=Limits(),
-        facts={
-            "candidate started as": "cli: python -m todo",
-            "commit message": "Add task API",
-            **integrity_facts(),
-        },
+        feedback=Feedback.SUMMARY,
+        integrity=integrity_checks(),
+        run_facts=RunFacts(
+            recorded={
+                "candidate started as": "cli: python -m todo",
+                "commit message": "Add task API",
+            }
+        ),
     )
     return replace(report, **changes)
 
 
-def integrity_facts(*, tamper: str = "nothing found") -> dict[str, str]:
-    """The integrity checks a real run records (``integrity: ...`` facts) and the policy."""
-    return {
-        "integrity: tamper scan": f"24 files checked against 10 tamper rules: {tamper}",
-        "integrity: hidden-test leak scan": "no hidden-test canary string or copy found",
-        "integrity: test-ID manifest": "all 7 expected hidden tests were collected, none extra",
-        "integrity: skipped hidden tests": "none",
-        "integrity: run nonce": "matched",
-        "integrity: must-fail canary": "failed, as it must",
-        "candidate feedback": "summary",
-    }
+def integrity_checks(*, tamper: str = "nothing found") -> tuple[IntegrityCheck, ...]:
+    """The integrity checks a real run records, in run order."""
+    return (
+        IntegrityCheck("tamper scan", f"24 files checked against 10 tamper rules: {tamper}"),
+        IntegrityCheck("hidden-test leak scan", "no hidden-test canary string or copy found"),
+        IntegrityCheck(
+            "test-ID manifest", "all 7 expected hidden tests were collected, none extra"
+        ),
+        IntegrityCheck("skipped hidden tests", "none"),
+        IntegrityCheck("run nonce", "matched"),
+        IntegrityCheck("must-fail canary", "failed, as it must"),
+    )
+
+
+def found(checks: Iterable[IntegrityCheck]) -> dict[str, str]:
+    """Integrity checks as {check: what it found}, for asserting on."""
+    return {check.name: check.found for check in checks}
 
 
 def flagged_report(**changes: Any) -> GradeReport:
@@ -154,7 +168,7 @@ def flagged_report(**changes: Any) -> GradeReport:
     tests = tuple(replace(t, status=TestStatus.PASSED, message="") for t in SAMPLE_TESTS)
     integrity = Finding(
         "pytest-hooks",
-        "integrity",
+        Severity.INTEGRITY,
         "defines the pytest hook `pytest_runtest_makereport`, which can change test outcomes",
         "conftest.py",
         3,
@@ -171,10 +185,8 @@ def flagged_report(**changes: Any) -> GradeReport:
             CategoryScore("robustness", 1.0, 1, 1),
         ),
         findings=(integrity,),
-        facts={
-            "candidate started as": "cli: python -m todo",
-            **integrity_facts(tamper="1 finding, flagged"),
-        },
+        integrity=integrity_checks(tamper="1 finding, flagged"),
+        run_facts=RunFacts(recorded={"candidate started as": "cli: python -m todo"}),
     )
     return replace(report, **changes)
 
@@ -190,7 +202,8 @@ def not_gradable_report(**changes: Any) -> GradeReport:
         categories=(),
         findings=(),
         timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
-        facts={},
+        integrity=(),
+        run_facts=None,
     )
     return replace(report, **changes)
 

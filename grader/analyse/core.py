@@ -10,7 +10,7 @@ from grader.analyse.integrity import INTEGRITY_RULES, tamper_files, text_probes
 from grader.analyse.leaks import HiddenMarks, hidden_marks, leaked
 from grader.analyse.rules import INTEGRITY, RULES, SEVERITY_ORDER, Hit
 from grader.analyse.source import MAX_SCAN_BYTES, PyFile, as_text, is_test_module, parse_python
-from grader.models import Finding
+from grader.models import Finding, IntegrityCheck
 from grader.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -40,24 +40,27 @@ def analyse(
     return findings
 
 
-def scan_facts(
+def scan_checks(
     files: Mapping[str, bytes], findings: tuple[Finding, ...], *, hidden: bool
-) -> dict[str, str]:
+) -> tuple[IntegrityCheck, ...]:
     """What the scans covered and found, for the report's Integrity section."""
-    rules = sum(1 for rule in RULES.values() if rule.severity == INTEGRITY)
-    found = [f for f in findings if f.severity == INTEGRITY and f.rule != "leaked-tests"]
-    facts = {
-        "integrity: tamper scan": f"{len(files)} files checked against {rules} tamper rules: "
+    rules = sum(1 for rule in RULES.values() if rule.severity is INTEGRITY)
+    found = [f for f in findings if f.severity is INTEGRITY and f.rule != "leaked-tests"]
+    tamper = IntegrityCheck(
+        "tamper scan",
+        f"{len(files)} files checked against {rules} tamper rules: "
         + (_count(len(found), "finding") + ", flagged" if found else "nothing found"),
-    }
-    if hidden:
-        leaks = sum(1 for f in findings if f.rule == "leaked-tests")
-        facts["integrity: hidden-test leak scan"] = (
-            _count(leaks, "file") + " with hidden-test content, flagged"
-            if leaks
-            else "no hidden-test canary string or copy found"
-        )
-    return facts
+    )
+    if not hidden:
+        return (tamper,)
+    leaks = sum(1 for f in findings if f.rule == "leaked-tests")
+    leak = IntegrityCheck(
+        "hidden-test leak scan",
+        _count(leaks, "file") + " with hidden-test content, flagged"
+        if leaks
+        else "no hidden-test canary string or copy found",
+    )
+    return tamper, leak
 
 
 def _count(number: int, noun: str) -> str:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-INFO = "info"
-WARNING = "warning"
-INTEGRITY = "integrity"
+from grader.models import Severity
+
+INFO = Severity.INFO
+WARNING = Severity.WARNING
+INTEGRITY = Severity.INTEGRITY
 SEVERITY_ORDER = (INTEGRITY, WARNING, INFO)
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
-    severity: str
+    severity: Severity
     title: str
 
 

@@ -18,8 +18,8 @@ from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
 from grader.gitserve import GitServer, make_bare_repo
 from grader.models import Outcome
-from grader.pipeline import GradeRequest, grade
-from grader.record import record
+from grader.pipeline import GradeRequest
+from grader.record import grade_here
 from grader.settings import get_settings
 
 
@@ -49,8 +49,8 @@ def demo(challenge_id: str, samples: tuple[str, ...]) -> None:
             make_bare_repo(folder, Path(tmp), folder.name, message=f"{folder.name} sample")
             url = server.url_for(folder.name)
             err.print(f"grading sample [bold]{folder.name}[/] from {escape(url)}")
-            report = grade(GradeRequest(url=url, challenge=challenge), served)
-            paths = record(report, served)
+            report, finished = grade_here(GradeRequest(url=url, challenge=challenge), served)
+            paths = finished.paths
             passed = sum(1 for t in report.tests if t.status == "passed")
             score = "-" if report.score is None else f"{report.score:.1f}"
             table.add_row(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,10 +13,11 @@ from rich.table import Table
 
 from grader.challenge import find_challenge
 from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
+from grader.cli._source import deadline_option, refuse, source_of
+from grader.errors import RejectedError
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest
-from grader.pipeline import grade as run_grade
-from grader.record import record
+from grader.record import Finished, grade_here
 from grader.report import to_json_dict
 from grader.settings import Settings, get_settings
 
@@ -38,6 +40,11 @@ OUTCOME_STYLE = {
 )
 @click.option("--ref", help="Branch, tag or commit to grade (default: the repository's HEAD).")
 @click.option(
+    "--deadline",
+    callback=deadline_option,
+    help="Grade the last commit before this moment, e.g. 2026-03-01T18:00:00+00:00.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print exactly one JSON object: the run's result."
 )
 @click.option(
@@ -54,11 +61,13 @@ def grade(
     repo_url: str,
     challenge_id: str,
     ref: str | None,
+    deadline: datetime | None,
     as_json: bool,
     out: Path | None,
     challenges_dir: tuple[Path, ...],
 ) -> None:
-    """Grade the git repository at REPO_URL against a challenge's hidden tests.
+    """Grade the git repository at REPO_URL (or a .bundle or .zip of one) against a
+    challenge's hidden tests.
 
     The repository is cloned at the commit REF points to now, the hidden suite runs in a fresh
     sandbox, and HTML, Markdown and JSON reports are written (default: GRADER_HOME/reports).
@@ -67,12 +76,21 @@ def grade(
     Examples:
       grader grade https://github.com/alice/task-tracker -c devops/task-tracker
       grader grade https://github.com/alice/task-tracker -c devops/task-tracker --ref v1.0 --json
+      grader grade alice.bundle -c devops/task-tracker --deadline 2026-03-01T18:00:00Z
     """
     settings = get_settings()
     challenge = find_challenge(challenge_id, challenge_roots(settings, challenges_dir))
-    request = GradeRequest(url=repo_url, challenge=challenge, ref=ref)
-    report = run_grade(request, settings) if as_json else _with_progress(request, settings)
-    paths = record(report, settings, out)
+    try:
+        source = source_of(repo_url, settings)  # before anything is recorded
+    except RejectedError as exc:
+        refuse(exc, as_json=as_json)
+    request = GradeRequest(url=source, challenge=challenge, ref=ref, deadline=deadline)
+    report, finished = (
+        grade_here(request, settings, out_dir=out)
+        if as_json
+        else _with_progress(request, settings, out)
+    )
+    paths = finished.paths
     if as_json:
         reports = {kind: str(path) for kind, path in paths.items()}
         click.echo(json.dumps({**to_json_dict(report), "reports": reports}))
@@ -95,14 +113,16 @@ class _PhaseProgress:
         err.print(f"  [green]✓[/] {phase.value:<8} {seconds:6.2f}s")
 
 
-def _with_progress(request: GradeRequest, settings: Settings) -> GradeReport:
+def _with_progress(
+    request: GradeRequest, settings: Settings, out_dir: Path | None
+) -> tuple[GradeReport, Finished]:
     challenge = request.challenge
     err.print(
         f"Grading {escape(request.url)} against [bold]{challenge.id}[/] v{challenge.spec.version}"
     )
     progress = _PhaseProgress(challenge.id)
     with progress.status:
-        return run_grade(request, settings, observer=progress)
+        return grade_here(request, settings, observer=progress, out_dir=out_dir)
 
 
 def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:

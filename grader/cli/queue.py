@@ -20,7 +20,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader.cli._common import err, guarded, out
+from grader.cli._source import deadline_option, refuse, source_of
 from grader.errors import RejectedError
+from grader.fetch import is_upload
 from grader.queue import CeleryPublisher, parse_queues, regrade, submit
 from grader.settings import Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
@@ -45,16 +47,31 @@ def _services() -> Iterator[tuple[Settings, Store, CeleryPublisher]]:
 @click.argument("repo_url")
 @click.option("-c", "--challenge", "challenge_id", required=True, help="e.g. devops/task-tracker")
 @click.option("--ref", help="Branch, tag or commit (default: HEAD); pinned to a commit now.")
+@click.option(
+    "--deadline", callback=deadline_option, help="Grade the last commit before this moment."
+)
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": ...} only.')
 @guarded
-def submit_command(repo_url: str, challenge_id: str, ref: str | None, as_json: bool) -> None:
-    """Record a submission, pin its commit, queue it for grading and print its id."""
+def submit_command(
+    repo_url: str, challenge_id: str, ref: str | None, deadline: datetime | None, as_json: bool
+) -> None:
+    """Record a submission of REPO_URL (or a .bundle or .zip file), pin its commit, queue it
+    for grading and print its id."""
     with _services() as (settings, store, publisher):
         try:
-            done = submit(repo_url, challenge_id, settings, store, publisher, ref=ref)
+            source = source_of(repo_url, settings)
+            done = submit(
+                source,
+                challenge_id,
+                settings,
+                store,
+                publisher,
+                ref=ref,
+                deadline=deadline,
+                uploaded=is_upload(source),  # source_of makes upload names only from files
+            )
         except RejectedError as exc:
-            err.print(f"[bold red]rejected:[/] {escape(str(exc))}", highlight=False)
-            sys.exit(EXIT_REJECTED)
+            refuse(exc, as_json=as_json)
     if as_json:
         click.echo(json.dumps({"id": done.id}))
         return

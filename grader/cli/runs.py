@@ -73,6 +73,6 @@ def report(run_id: str, out: Path | None) -> None:
     finally:
         store.close()
     graded = from_json_dict(detail.report)
-    paths = render(graded, out or settings.reports_dir / graded.run_id)
+    paths = render(graded, out or settings.report_dir(graded.run_id))
     for kind, path in sorted(paths.items()):
         click.echo(f"{kind:>5}: {path}")

@@ -1,21 +1,20 @@
 """Integrity checks on the judge's results: the run's nonce, the must-fail canary, skips.
 
-Each check says what it found as a fact (``integrity: <check>``, shown in the report's
-Integrity section) and, when it found tampering evidence, a problem in plain words that makes
-the run ``flagged``. The manifest check itself lives in ``results`` because a mismatch there is
-the judge's fault (``JudgeError``), never the candidate's.
+Each check says what it found (an :class:`~grader.models.IntegrityCheck`, shown in the
+report's Integrity section) and, when it found tampering evidence, a problem in plain words
+that makes the run ``flagged``. The manifest check itself lives in ``results`` because a
+mismatch there is the judge's fault (``JudgeError``), never the candidate's.
 """
 
 from __future__ import annotations
 
 from grader.collect.schema import CanaryEvent
-from grader.models import TestResult, TestStatus
+from grader.models import IntegrityCheck, TestResult, TestStatus
 
-CHECK_PREFIX = "integrity: "
-MANIFEST = CHECK_PREFIX + "test-ID manifest"
-SKIPS = CHECK_PREFIX + "skipped hidden tests"
-NONCE = CHECK_PREFIX + "run nonce"
-CANARY = CHECK_PREFIX + "must-fail canary"
+MANIFEST = "test-ID manifest"
+SKIPS = "skipped hidden tests"
+NONCE = "run nonce"
+CANARY = "must-fail canary"
 
 
 def judge_checks(
@@ -24,11 +23,11 @@ def judge_checks(
     *,
     nonce: str | None,
     killed: bool,
-) -> tuple[tuple[str, ...], dict[str, str]]:
-    """(problems, facts) for one run.
+) -> tuple[tuple[str, ...], tuple[IntegrityCheck, ...]]:
+    """(problems, checks) for one run.
 
     ``nonce`` is what the worker gave this run's judge; without one (results read back
-    outside a real run) only skips are checked, and no check facts are added.
+    outside a real run) only skips are checked, and no checks are reported.
     """
     problems = [
         f"hidden test {t.id} was skipped; hidden tests never skip legitimately"
@@ -36,14 +35,15 @@ def judge_checks(
         if t.status is TestStatus.SKIPPED
     ]
     if nonce is None:
-        return tuple(problems), {}
-    facts = {
+        return tuple(problems), ()
+    found = {
         MANIFEST: f"all {len(tests)} expected hidden tests were collected, none extra",
         SKIPS: f"{len(problems)} skipped: flagged" if problems else "none",
     }
-    canary_problems, canary_facts = _canary_checks(canary, nonce=nonce, killed=killed)
-    facts.update(canary_facts)
-    return (*problems, *canary_problems), facts
+    canary_problems, canary_found = _canary_checks(canary, nonce=nonce, killed=killed)
+    found.update(canary_found)
+    checks = tuple(IntegrityCheck(name, what) for name, what in found.items())
+    return (*problems, *canary_problems), checks
 
 
 def _canary_checks(

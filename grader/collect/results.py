@@ -39,8 +39,14 @@ def collect(run: SandboxRun, challenge: Challenge, *, nonce: str | None = None) 
     )
     problems, checks = judge_checks(tests, stream.canary, nonce=nonce, killed=killed)
     logger.debug("collected %s results, %s problems", len(tests), len(problems))
-    facts = {**stream.facts, **checks}
-    return Collected(tests=tests, expected=expected, problems=problems, facts=facts)
+    return Collected(
+        tests=tests,
+        expected=expected,
+        problems=problems,
+        checks=checks,
+        recorded=stream.facts,
+        dependency_install=stream.dependency_install,
+    )
 
 
 def _check_manifest(collected: CollectedEvent, expected: tuple[str, ...]) -> None:

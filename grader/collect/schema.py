@@ -106,14 +106,16 @@ def _surrogate_free(line: bytes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Stream:
-    """The parsed stream: the collection, results by test ID, the finish (if it came), facts,
-    and the canary (if it ran)."""
+    """The parsed stream: the collection, results by test ID, the finish (if it came), facts
+    the hidden tests recorded, the canary (if it ran), and why the judge's own install of the
+    candidate's wheels failed (empty when it did not)."""
 
     collected: CollectedEvent
     results: dict[str, TestEvent]
     finished: FinishedEvent | None
     facts: dict[str, str]
     canary: CanaryEvent | None = None
+    dependency_install: str = ""
 
 
 def parse_stream(raw: bytes, *, killed: bool) -> Stream:
@@ -157,6 +159,7 @@ class _Assembler:
     finished: FinishedEvent | None = None
     facts: dict[str, str] = field(default_factory=dict)
     canary: CanaryEvent | None = None
+    dependency_install: str = ""
 
     def add(self, number: int, event: Event) -> None:
         if self.finished is not None:
@@ -165,7 +168,7 @@ class _Assembler:
             self.facts[clean_text(event.key, 100)] = clean_text(event.value, 500)
         elif isinstance(event, PrepareEvent):
             if not event.ok:
-                self.facts["dependency_install"] = "failed: " + clean_text(event.message, 1000)
+                self.dependency_install = "failed: " + clean_text(event.message, 1000)
         elif isinstance(event, CollectedEvent):
             if self.collected is not None:
                 raise _out_of_order(number, event, "a second time")
@@ -192,7 +195,14 @@ class _Assembler:
     def result(self) -> Stream:
         if self.collected is None:
             raise JudgeError("the judge never reported which tests it collected", hint=JUDGE_HINT)
-        return Stream(self.collected, self.results, self.finished, self.facts, self.canary)
+        return Stream(
+            self.collected,
+            self.results,
+            self.finished,
+            self.facts,
+            self.canary,
+            self.dependency_install,
+        )
 
 
 def _out_of_order(number: int, event: Event, when: str) -> JudgeError:

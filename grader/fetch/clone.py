@@ -10,15 +10,20 @@ of the candidate's touches the disk outside a private temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import tempfile
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from grader.errors import RepoNotFoundError, UrlPolicyError
-from grader.fetch import tree
+from grader.fetch import history, tree
 from grader.fetch.classify import NOT_FOUND_HINT, neutralise
-from grader.fetch.gitcmd import Deadline, GitRunner
+from grader.fetch.credentials import Credential, access_refused, credential_for
+from grader.fetch.gitcmd import Deadline, GitRunner, records
 from grader.fetch.policy import check_url
 from grader.models import FetchedRepo
 from grader.settings import Settings
@@ -45,37 +50,65 @@ def resolve(url: str, ref: str | None, settings: Settings) -> str:
     check_ref(ref)
     if ref is not None and _FULL_SHA.fullmatch(ref):
         return ref.lower()
-    with tempfile.TemporaryDirectory(prefix="grader-resolve-") as scratch:
-        runner = GitRunner(Path(scratch), url=clean, deadline=_deadline(settings))
+    credential = credential_for(clean, settings)
+    with tempfile.TemporaryDirectory(prefix="grader-resolve-") as scratch, _access(credential):
+        runner = GitRunner(
+            Path(scratch), url=clean, deadline=_deadline(settings), credential=credential
+        )
         return _ls_remote(runner, ref)
 
 
-def fetch(url: str, ref: str | None, settings: Settings) -> FetchedRepo:
-    """Fetch the commit ``ref`` points to and return its tree as a normalised tar."""
+def fetch(
+    url: str, ref: str | None, settings: Settings, *, deadline: datetime | None = None
+) -> FetchedRepo:
+    """Fetch the commit ``ref`` points to and return its tree as a normalised tar.
+
+    With a ``deadline``, a bounded stretch of history is fetched too, and the last commit
+    committed before the deadline is the one returned (see :mod:`grader.fetch.history`)."""
     clean = check_url(url, settings)
     check_ref(ref)
-    with tempfile.TemporaryDirectory(prefix="grader-fetch-") as scratch:
-        runner = GitRunner(Path(scratch), url=clean, deadline=_deadline(settings))
+    credential = credential_for(clean, settings)
+    with tempfile.TemporaryDirectory(prefix="grader-fetch-") as scratch, _access(credential):
+        runner = GitRunner(
+            Path(scratch), url=clean, deadline=_deadline(settings), credential=credential
+        )
         sha = ref.lower() if ref and _FULL_SHA.fullmatch(ref) else _ls_remote(runner, ref)
         runner.run("init", "--bare", "--quiet", "--template=", str(runner.git_dir), in_repo=False)
-        runner.run("fetch", "--quiet", "--depth=1", "--no-tags", "--", clean, sha)
-        message, committed_at = tree.parse_commit(runner.run("cat-file", "commit", sha))
-        entries = tree.parse_ls_tree(runner.run("ls-tree", "-r", "-l", "-z", "--full-tree", sha))
-        tree.check_caps(entries, max_mb=settings.max_repo_mb, max_files=settings.max_repo_files)
-        kept, skipped = tree.select(entries)
-        blobs = _read_blobs(runner, [entry.oid for entry in kept])
+        depth = settings.max_history_commits if deadline else 1
+        fetch_args = ("fetch", "--quiet", f"--depth={depth}", "--no-tags", "--", clean, sha)
+        runner.watch(*fetch_args, check=lambda: _check_objects(runner, settings))
+        chosen = history.before(runner, sha, deadline, limit=settings.max_history_commits)
+        return snapshot(runner, ref, chosen, settings)
+
+
+def snapshot(
+    runner: GitRunner, ref: str | None, chosen: history.Chosen, settings: Settings
+) -> FetchedRepo:
+    """The tree of the chosen commit in ``runner``'s repository, size-capped, as a tar."""
+    sha = chosen.sha
+    size = runner.run("cat-file", "-s", sha).decode("ascii", "replace").strip()
+    tree.check_commit(int(size) if size.isdigit() else 0, max_mb=settings.max_repo_mb)
+    message, committed_at = tree.parse_commit(runner.run("cat-file", "commit", sha))
+    with runner.popen("ls-tree", "-r", "-l", "-z", "--full-tree", sha) as listing:
+        entries = tree.check_caps(
+            map(tree.parse_entry, records(listing)),
+            max_mb=settings.max_repo_mb,
+            max_files=settings.max_repo_files,
+        )
+    kept, skipped = tree.select(entries)
+    blobs = _read_blobs(runner, [entry.oid for entry in kept])
     mtime = int(committed_at.timestamp()) if committed_at else 0
     tar = tree.build_tar(kept, blobs, mtime=mtime)
     logger.info(
         "fetched %s at %s: %d files, %d bytes of tar, %d left out",
-        clean,
+        runner.url,
         sha,
         len(kept),
         len(tar),
         len(skipped),
     )
     return FetchedRepo(
-        url=clean,
+        url=runner.url,
         ref=ref,
         commit=sha,
         tree_tar=tar,
@@ -83,7 +116,33 @@ def fetch(url: str, ref: str | None, settings: Settings) -> FetchedRepo:
         skipped=tuple(skipped),
         commit_message=message,
         committed_at=committed_at,
+        deadline=chosen.deadline,
+        rewritten=chosen.rewritten,
     )
+
+
+def _check_objects(runner: GitRunner, settings: Settings) -> None:
+    tree.check_objects(_disk_usage(runner.git_dir / "objects"), max_mb=settings.max_repo_mb)
+
+
+def _disk_usage(folder: Path) -> int:
+    total = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):  # git renames packs as it goes
+                total += (Path(parent) / name).lstat().st_size
+    return total
+
+
+@contextlib.contextmanager
+def _access(credential: Credential | None) -> Iterator[None]:
+    """A repository the configured credential cannot read: tell the candidate whom to grant."""
+    try:
+        yield
+    except RepoNotFoundError as exc:
+        if credential is None:
+            raise
+        raise access_refused(exc, credential) from exc
 
 
 def _deadline(settings: Settings) -> Deadline:

@@ -12,13 +12,17 @@ import contextlib
 import logging
 import os
 import shutil
+import subprocess
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import git
 
 from grader.errors import ConfigError, GitHostError
 from grader.fetch.classify import HOST_HINT, classify, summarise
+from grader.fetch.credentials import Credential, helper_config
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ _PASSTHROUGH = (
 _LOOPBACK = "localhost,127.0.0.1,::1"
 _LOW_SPEED_BYTES_PER_SECOND = "1000"
 _LOW_SPEED_SECONDS = "30"
+_POLL_SECONDS = 0.05
+_CHUNK_BYTES = 64 * 1024
 
 
 def hardened_env(home: Path, scheme: str) -> dict[str, str]:
@@ -103,17 +109,28 @@ class Deadline:
 class GitRunner:
     """Runs hardened git commands in one scratch folder for one repository URL."""
 
-    def __init__(self, workdir: Path, *, url: str, deadline: Deadline) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        url: str,
+        deadline: Deadline,
+        credential: Credential | None = None,
+        scheme: str | None = None,
+    ) -> None:
         self.workdir = workdir
         self.url = url
         self.git_dir = workdir / "repo.git"
         self._deadline = deadline
-        scheme = url.split("://", 1)[0]
+        scheme = scheme or url.split("://", 1)[0]
         git_bin, env_bin = shutil.which("git"), shutil.which("env")
         if git_bin is None or env_bin is None:
             raise ConfigError("git is not installed", hint="install git on the worker")
         pairs = [f"{k}={v}" for k, v in hardened_env(workdir, scheme).items()]
-        self._prefix = [env_bin, "-i", *pairs, git_bin, *hardened_config(scheme)]
+        config = hardened_config(scheme)
+        if credential is not None:  # the secret stays in a 0600 file; only its path is argv
+            config += helper_config(credential, workdir)
+        self._prefix = [env_bin, "-i", *pairs, git_bin, *config]
         self._git = git.Git(str(workdir))
 
     def run(self, *args: str, stdin: Path | None = None, in_repo: bool = True) -> bytes:
@@ -134,3 +151,64 @@ class GitRunner:
             logger.info("git %s failed for %s: %s", args[0], self.url, summarise(str(err)))
             raise classify(str(err), url=self.url, timeout_seconds=self._deadline.seconds)
         return bytes(out)
+
+    @contextlib.contextmanager
+    def popen(self, *args: str, in_repo: bool = True) -> Iterator[subprocess.Popen[bytes]]:
+        """Start ``git <args>`` with its output on a pipe, for callers that may stop it early.
+
+        When the block raises, git is killed and the error stands; otherwise git is awaited
+        (killed at the fetch deadline) and a non-zero exit raises the classified error."""
+        timeout = self._deadline.remaining(self.url)
+        command = [*self._prefix, *([f"--git-dir={self.git_dir}"] if in_repo else []), *args]
+        errors = self.workdir / "stderr.txt"
+        with errors.open("wb") as stderr:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr
+            )
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            yield process
+        except BaseException:
+            process.kill()
+            raise
+        finally:
+            if process.stdout is not None:
+                process.stdout.close()
+            status = process.wait()
+            timer.cancel()
+        if status != 0:
+            text = errors.read_text(encoding="utf-8", errors="replace")
+            if status < 0 and self._deadline_passed():
+                text = f"timeout: the command git {args[0]} did not complete in time\n{text}"
+            logger.info("git %s failed for %s: %s", args[0], self.url, summarise(text))
+            raise classify(text, url=self.url, timeout_seconds=self._deadline.seconds)
+
+    def watch(self, *args: str, check: Callable[[], None]) -> None:
+        """Run ``git <args>``, calling ``check`` every few milliseconds until it ends;
+        ``check`` raises to stop it (e.g. when the objects it writes pass a size cap)."""
+        with self.popen(*args) as process:
+            while process.poll() is None:
+                check()
+                time.sleep(_POLL_SECONDS)
+            check()
+
+    def _deadline_passed(self) -> bool:
+        try:
+            self._deadline.remaining(self.url)
+        except GitHostError:
+            return True
+        return False
+
+
+def records(process: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    """The NUL-terminated records a running git command writes, one at a time."""
+    if process.stdout is None:
+        return
+    pending = b""
+    while chunk := os.read(process.stdout.fileno(), _CHUNK_BYTES):
+        pending += chunk
+        *done, pending = pending.split(b"\0")
+        yield from done
+    if pending:
+        yield pending

@@ -31,6 +31,8 @@ _PORT = re.compile(r"[0-9]{1,5}")
 _HELPER_SYNTAX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
 _SCP_LIKE = re.compile(r"^(?:[^/@:]+@)?([^/@:]+):(.*)$")
 _USERINFO = re.compile(r"(?<=://)[^/?#\s]*@")
+_BARE_HOST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+/[^/]", re.IGNORECASE)
+_BROKEN_SCHEME = re.compile(r"^(https?)(?::/?|//?)(?!/)", re.IGNORECASE)
 
 
 def redact(url: str) -> str:
@@ -129,7 +131,9 @@ def _check_scheme(url: str, hint: str) -> None:
         if scp and "." in scp.group(1):
             https = f"https://{scp.group(1).lower()}/{scp.group(2).removesuffix('/')}"
             raise _refuse(url, f"ssh is not supported; use {_show(https)}", hint)
-        raise _refuse(url, "it is not an http(s) URL (local paths are not allowed)", hint)
+        raise _refuse(
+            url, _typo(url) or "it is not an http(s) URL (local paths are not allowed)", hint
+        )
     scheme = url.split("://", 1)[0].lower()
     reasons = {
         "file": "local files are not allowed",
@@ -138,6 +142,17 @@ def _check_scheme(url: str, hint: str) -> None:
     }
     if scheme not in _DEFAULT_PORTS:
         raise _refuse(url, reasons.get(scheme, f"the {scheme!r} scheme is not supported"), hint)
+
+
+def _typo(url: str) -> str:
+    """For a URL without a working scheme: what it most likely meant, in a sentence."""
+    broken = _BROKEN_SCHEME.match(url)
+    if broken:
+        fixed = f"{broken.group(1).lower()}://{url[broken.end() :]}"
+        return f"the scheme is misspelt; did you mean {_show(fixed)!r}?"
+    if _BARE_HOST.match(url):
+        return f"the scheme is missing; did you mean {_show('https://' + url)!r}?"
+    return ""
 
 
 def _parse(url: str, hint: str) -> _Url:

@@ -24,6 +24,8 @@ _MB = 1024 * 1024
 _MAX_NAME_BYTES = 255  # NAME_MAX: a longer name would fail extraction in the sandbox
 _MAX_PATH_BYTES = 4000  # well under PATH_MAX (4096) once /submission/ or /work/ws-N/ is added
 _MAX_MESSAGE_CHARS = 10_000
+_MAX_MESSAGE_BYTES = 4 * _MAX_MESSAGE_CHARS  # UTF-8 needs at most 4 bytes a character
+_PACK_SLACK = _MB  # compressed objects of a tree at the cap, plus its trees and commits
 _COMMITTER = re.compile(rb"^committer .*> (\d+) ([+-])(\d\d)(\d\d)$")
 _REGULAR_MODES = {"100644", "100755", "100664"}
 _SKIP_REASONS = {"120000": "symlink, not followed", "160000": "submodule, not fetched"}
@@ -46,28 +48,49 @@ class TreeEntry:
         return self.mode == "100755"
 
 
+def parse_entry(record: bytes) -> TreeEntry:
+    """One record of ``git ls-tree -r -l -z`` output."""
+    meta, _, path = record.partition(b"\t")
+    mode, kind, oid, size = meta.decode("ascii").split()
+    name = path.decode("utf-8", "surrogateescape")
+    return TreeEntry(mode, kind, oid, int(size) if size.isdigit() else 0, name)
+
+
 def parse_ls_tree(raw: bytes) -> list[TreeEntry]:
     """Parse ``git ls-tree -r -l -z`` output."""
-    entries = []
-    for record in raw.split(b"\0"):
-        if not record:
-            continue
-        meta, _, path = record.partition(b"\t")
-        mode, kind, oid, size = meta.decode("ascii").split()
-        name = path.decode("utf-8", "surrogateescape")
-        entries.append(TreeEntry(mode, kind, oid, int(size) if size.isdigit() else 0, name))
-    return entries
+    return [parse_entry(record) for record in raw.split(b"\0") if record]
 
 
-def check_caps(entries: Iterable[TreeEntry], *, max_mb: int, max_files: int) -> None:
-    """Refuse a tree over the file-count or size cap, before anything is extracted."""
-    listed = list(entries)
-    total = sum(entry.size for entry in listed if entry.kind == "blob")
-    if len(listed) > max_files:
-        msg = f"the repository has {len(listed):,} files; the limit is {max_files:,}"
-        raise RepoTooLargeError(msg, hint=_SIZE_HINT)
-    if total > max_mb * _MB:
-        msg = f"the repository's files total {total / _MB:,.1f} MB; the limit is {max_mb:,} MB"
+def check_caps(entries: Iterable[TreeEntry], *, max_mb: int, max_files: int) -> list[TreeEntry]:
+    """The entries, read one by one and refused as soon as the file-count or size cap is
+    passed: a tree that describes billions of files costs no more than the cap to look at."""
+    listed: list[TreeEntry] = []
+    total = 0
+    for entry in entries:
+        listed.append(entry)
+        total += entry.size if entry.kind == "blob" else 0
+        if len(listed) > max_files:
+            msg = f"the repository has more than {max_files:,} files (the limit)"
+            raise RepoTooLargeError(msg, hint=_SIZE_HINT)
+        if total > max_mb * _MB:
+            msg = f"the repository's files total more than {max_mb:,} MB (the limit)"
+            raise RepoTooLargeError(msg, hint=_SIZE_HINT)
+    return listed
+
+
+def check_commit(size: int, *, max_mb: int) -> None:
+    """Refuse a commit object (its message, mostly) larger than the repository cap."""
+    if size > max_mb * _MB:
+        msg = (
+            f"the commit is {size / _MB:,.1f} MB (its message, mostly); the limit is {max_mb:,} MB"
+        )
+        raise RepoTooLargeError(msg, hint="write a short commit message and push again")
+
+
+def check_objects(size: int, *, max_mb: int) -> None:
+    """Refuse a download whose git objects pass the size cap (checked while it runs)."""
+    if size > max_mb * _MB + _PACK_SLACK:
+        msg = f"the repository's git objects are larger than {max_mb:,} MB (the limit)"
         raise RepoTooLargeError(msg, hint=_SIZE_HINT)
 
 
@@ -181,7 +204,9 @@ def source_files(files: Iterable[TreeEntry]) -> tuple[SourceFile, ...]:
 
 def parse_commit(raw: bytes) -> tuple[str, datetime | None]:
     """The message and committer date of a raw commit object (``git cat-file commit``)."""
-    head, _, body = raw.partition(b"\n\n")
+    cut = raw.find(b"\n\n")
+    head = raw if cut < 0 else raw[:cut]
+    body = b"" if cut < 0 else raw[cut + 2 : cut + 2 + _MAX_MESSAGE_BYTES]  # cut, then clean
     committed_at = None
     for line in head.split(b"\n"):
         found = _COMMITTER.match(line)

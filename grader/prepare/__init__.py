@@ -14,7 +14,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from grader.challenge import Challenge
-from grader.models import Dependency, Prepared
+from grader.models import Dependency, DependencyStatus, Prepared
 from grader.prepare.declared import Entry, Wanted, find_declared
 from grader.prepare.policy import apply_policy
 from grader.prepare.wheels import Download, Downloader, WheelCache, pip_download
@@ -84,9 +84,9 @@ def _record(entry: Entry, wheels: tuple[Path, ...], failed: dict[str, str]) -> D
     if not isinstance(entry, Wanted):
         return entry
     if entry.pip_spec in failed:
-        return Dependency(entry.text, "failed", failed[entry.pip_spec])
+        return Dependency(entry.text, DependencyStatus.FAILED, failed[entry.pip_spec])
     own = [path.name for path in wheels if _project(path) == entry.name]
-    return Dependency(entry.text, "installed", ", ".join(own))
+    return Dependency(entry.text, DependencyStatus.INSTALLED, ", ".join(own))
 
 
 def _project(wheel: Path) -> str:

@@ -17,7 +17,7 @@ from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from grader.models import Dependency
+from grader.models import Dependency, DependencyStatus
 
 # The sandbox's interpreter: environment markers are evaluated for it, not for the host.
 TARGET_ENVIRONMENT = {
@@ -180,7 +180,7 @@ def _pipfile_lines(path: str, text: str) -> Iterator[Entry]:
 
 
 def _refused(text: str, detail: str) -> Dependency:
-    return Dependency(requirement=text, status="refused", detail=detail)
+    return Dependency(requirement=text, status=DependencyStatus.REFUSED, detail=detail)
 
 
 def _unused(path: str, what: str) -> Dependency:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from packaging.utils import canonicalize_name
 
 from grader.challenge import CandidateSpec
-from grader.models import Dependency
+from grader.models import Dependency, DependencyStatus
 from grader.prepare.declared import Entry, Wanted
 
 MAX_REQUIREMENTS = 50
@@ -37,4 +37,4 @@ def _check(entry: Entry, policy: str, allowed: set[str], shown: str) -> Entry:
 
 
 def _refuse(wanted: Wanted, detail: str) -> Dependency:
-    return Dependency(requirement=wanted.text, status="refused", detail=detail)
+    return Dependency(requirement=wanted.text, status=DependencyStatus.REFUSED, detail=detail)

@@ -14,11 +14,10 @@ from kombu import Queue
 
 from grader.challenge import Challenge
 from grader.errors import ConfigError
-from grader.models import SPECIALTIES
+from grader.models import DEFAULT_QUEUE, SPECIALTIES
 from grader.settings import Settings
 
 TASK_NAME = "grader.grade_submission"
-DEFAULT_QUEUE = "default"
 QUEUE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 # Fetch, prepare and report around the sandbox's own wall clock; also covers an image build.
 TASK_OVERHEAD_SECONDS = 300
@@ -27,8 +26,7 @@ SOFT_LIMIT_MARGIN_SECONDS = 30
 
 def queue_for(challenge: Challenge) -> str:
     """The queue a challenge's submissions go to: its specialty, or ``default``."""
-    specialty = str(challenge.spec.specialty)
-    return specialty if specialty in SPECIALTIES else DEFAULT_QUEUE
+    return challenge.queue
 
 
 def parse_queues(text: str) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Stage report: a GradeReport -> HTML (recruiters), Markdown and JSON (machines, the store),
 and the candidate's own cut-down view (``candidate``)."""
 
-from grader.report.candidate import FEEDBACK_FACT, CandidateView, candidate_view, feedback_of
+from grader.report.candidate import CandidateView, candidate_view
 from grader.report.jsonio import from_json_dict, to_json_dict
 from grader.report.render import (
     render,
@@ -13,10 +13,8 @@ from grader.report.render import (
 )
 
 __all__ = [
-    "FEEDBACK_FACT",
     "CandidateView",
     "candidate_view",
-    "feedback_of",
     "from_json_dict",
     "render",
     "render_candidate_html",

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader.challenge import Feedback
-from grader.models import GradeReport, Outcome, TestResult, TestStatus
+from grader.models import Feedback, GradeReport, Outcome, TestResult, TestStatus
 from grader.text import clean_text
 
-FEEDBACK_FACT = "candidate feedback"  # the challenge's policy, recorded in the report's facts
 CANDIDATE_MESSAGE_CHARS = 500
 
 _WORDS = {
@@ -70,17 +68,9 @@ class CandidateView:
     tests: tuple[CandidateTest, ...] = ()
 
 
-def feedback_of(report: GradeReport) -> Feedback:
-    """The policy recorded with the run; ``summary`` when none was (or it is unknown)."""
-    try:
-        return Feedback(report.facts.get(FEEDBACK_FACT, Feedback.SUMMARY.value))
-    except ValueError:
-        return Feedback.SUMMARY
-
-
 def candidate_view(report: GradeReport, feedback: Feedback | None = None) -> CandidateView:
     """What the candidate may see of ``report`` under ``feedback`` (default: the run's own)."""
-    policy = feedback if feedback is not None else feedback_of(report)
+    policy = feedback if feedback is not None else report.feedback
     view = CandidateView(
         title=report.challenge.title or report.challenge.id,
         feedback=policy,

@@ -1,7 +1,12 @@
-"""The report as one JSON object: for `--json`, for the store, and to re-render from."""
+"""The report as one JSON object: for `--json`, for the store, and to re-render from.
+
+Reports stored before the typed fields (one ``facts`` object of string keys) are read back
+too: :func:`from_json_dict` moves each known key to its field (see ``_LEGACY``).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -31,7 +36,10 @@ KEYS = (
     "image",
     "image_digest",
     "limits",
-    "facts",
+    "feedback",
+    "integrity",
+    "comparison",
+    "run_facts",
 )
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
@@ -58,12 +66,17 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "image": report.image,
         "image_digest": report.image_digest,
         "limits": asdict(report.limits) if report.limits else None,
-        "facts": dict(report.facts),
+        "feedback": report.feedback.value,
+        "integrity": [asdict(check) for check in report.integrity],
+        "comparison": asdict(report.comparison) if report.comparison else None,
+        "run_facts": asdict(report.run_facts) if report.run_facts else None,
     }
 
 
 def from_json_dict(data: JsonDict) -> GradeReport:
     """The report back from :func:`to_json_dict`'s output (``categories[].score`` is derived)."""
+    if "facts" in data:
+        data = _upgraded(data)
     missing = [k for k in KEYS if k not in data]
     unknown = sorted(set(data) - set(KEYS))
     if missing or unknown:
@@ -80,3 +93,44 @@ def from_json_dict(data: JsonDict) -> GradeReport:
             f"stored report is invalid at {where}: {first['msg']}",
             hint="it was not written by grader.report.to_json_dict; re-grade the submission",
         ) from exc
+
+
+_CHECK_PREFIX = "integrity: "
+_RUN_KEYS = ("services", "skipped_entries", "dependency_install")
+_DERIVED = ("wall_clock", "memory", "compared with others")  # derived from other fields
+_COMPARISON = re.compile(r"scored above (\d+) of (\d+) .*\(percentile (\d+)\); median (-?[\d.]+)")
+
+
+def _upgraded(data: JsonDict) -> JsonDict:
+    """A report stored with the old string-keyed ``facts``, in today's typed shape."""
+    facts: dict[str, str] = dict(data["facts"])
+    upgraded = {k: v for k, v in data.items() if k != "facts"}
+    upgraded["feedback"] = facts.pop("candidate feedback", "summary")
+    upgraded["integrity"] = [
+        {"name": key.removeprefix(_CHECK_PREFIX), "found": facts.pop(key)}
+        for key in list(facts)
+        if key.startswith(_CHECK_PREFIX)
+    ]
+    compared = _COMPARISON.fullmatch(facts.get("compared with others", ""))
+    upgraded["comparison"] = (
+        {
+            "below": int(compared[1]),
+            "earlier": int(compared[2]),
+            "percentile": int(compared[3]),
+            "median": float(compared[4]),
+        }
+        if compared
+        else None
+    )
+    if data.get("outcome") in SCORED:
+        exit_code = facts.pop("judge_exit_code", "None")
+        upgraded["run_facts"] = {
+            "judge_exit_code": int(exit_code) if exit_code.lstrip("-").isdigit() else None,
+            "timed_out": "wall_clock" in facts,
+            "oom_killed": "memory" in facts,
+            **{key: facts.pop(key, "") for key in _RUN_KEYS},
+            "recorded": {k: v for k, v in facts.items() if k not in _DERIVED},
+        }
+    else:
+        upgraded["run_facts"] = None
+    return upgraded

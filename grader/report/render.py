@@ -14,8 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from grader.challenge import Feedback
-from grader.models import GradeReport
+from grader.models import Feedback, GradeReport
 from grader.report.candidate import candidate_view
 from grader.report.jsonio import to_json_dict
 from grader.report.markdown import md_escape

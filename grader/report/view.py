@@ -14,12 +14,12 @@ from grader.models import (
     Limits,
     Outcome,
     Phase,
+    RunFacts,
+    Severity,
     TestResult,
     TestStatus,
 )
 from grader.report.jsonio import SCORED
-
-CHECK_PREFIX = "integrity: "  # facts that record an integrity check and what it found
 
 OUTCOME_LABELS = {
     Outcome.GRADED: "Graded",
@@ -59,7 +59,7 @@ class View:
     dependency_counts: tuple[tuple[str, int], ...]
     timings: tuple[tuple[str, float], ...]
     limits: tuple[tuple[str, str], ...]
-    facts: tuple[tuple[str, str], ...]  # the run's facts, without the integrity checks
+    facts: tuple[tuple[str, str], ...]  # more run facts: (label, value), sorted by label
 
 
 def build_view(report: GradeReport) -> View:
@@ -76,23 +76,42 @@ def build_view(report: GradeReport) -> View:
             (s.value, f"{counts[s]} {_SHORT_STATUS[s]}") for s in _SHORT_STATUS if counts[s]
         ),
         categories=_category_rows(report),
-        integrity=tuple(f for f in report.findings if f.severity == "integrity"),
-        checks=tuple(
-            (key.removeprefix(CHECK_PREFIX), value)
-            for key, value in report.facts.items()
-            if key.startswith(CHECK_PREFIX)
-        ),
-        red_flags=tuple(f for f in report.findings if f.severity != "integrity"),
+        integrity=tuple(f for f in report.findings if f.severity is Severity.INTEGRITY),
+        checks=tuple((check.name, check.found) for check in report.integrity),
+        red_flags=tuple(f for f in report.findings if f.severity is not Severity.INTEGRITY),
         dependency_counts=tuple(Counter(d.status for d in report.dependencies).items()),
         timings=_timings(report.timings),
         limits=_limits(report.limits),
-        facts=tuple(  # sorted like Jinja's dictsort: by key, ignoring case
-            sorted(
-                ((k, v) for k, v in report.facts.items() if not k.startswith(CHECK_PREFIX)),
-                key=lambda item: item[0].lower(),
-            )
-        ),
+        facts=tuple(sorted(_fact_rows(report), key=lambda item: item[0].lower())),
     )
+
+
+def _fact_rows(report: GradeReport) -> list[tuple[str, str]]:
+    """The Run facts rows beyond the fixed ones: what the run saw, and what it is compared to."""
+    rows = _run_rows(report.run_facts, report.limits) if report.run_facts else []
+    if report.comparison is not None:
+        rows.append(("compared with others", report.comparison.text))
+    if report.outcome in SCORED:
+        rows.append(("candidate feedback", report.feedback.value))
+    return rows
+
+
+def _run_rows(run: RunFacts, limits: Limits | None) -> list[tuple[str, str]]:
+    rows = list(run.recorded.items())
+    if run.judge_exit_code is not None:
+        rows.append(("judge exit code", str(run.judge_exit_code)))
+    if run.timed_out and limits is not None:
+        rows.append(("wall clock", f"the run hit the {limits.wall_seconds}s wall-clock limit"))
+    if run.oom_killed and limits is not None:
+        rows.append(("memory", f"a candidate process hit the {limits.memory_mb} MB memory limit"))
+    named = {
+        "services": run.services,
+        "skipped entries": run.skipped_entries,
+        "dependency install": run.dependency_install,
+        "deadline": run.deadline,
+        "history rewritten": run.rewritten,
+    }
+    return rows + [(label, value) for label, value in named.items() if value]
 
 
 def _category_rows(report: GradeReport) -> tuple[CategoryRow, ...]:

@@ -47,6 +47,7 @@ class Claim:
     challenge_version: str
     tries: int  # claims of this attempt so far, this one included
     faults: int  # infrastructure faults of this attempt before this claim
+    due_at: datetime | None = None  # the candidate's deadline: grade the last commit before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class Lifecycle:
         challenge_version: str,
         queue: str,
         deadline_seconds: float,
+        due_at: datetime | None = None,
     ) -> str:
         """Record a new submission, queued for attempt 1, and return its id."""
         now = utcnow()
@@ -126,6 +128,7 @@ class Lifecycle:
             queue=queue,
             queued_at=now,
             deadline_at=now + timedelta(seconds=deadline_seconds),
+            due_at=due_at,
         )
         with self._sessions.begin() as session:
             session.add(row)
@@ -167,6 +170,7 @@ class Lifecycle:
                 challenge_version=row.challenge_version,
                 tries=row.tries,
                 faults=row.faults,
+                due_at=row.due_at,
             )
 
     def heartbeat(self, claim: Claim, *, lease_seconds: float) -> bool:
@@ -330,7 +334,7 @@ def _run_row(claim: Claim, record: RunRecord, phases: dict[str, datetime | None]
         id=record.run_id,
         submission_id=claim.submission_id,
         attempt=claim.attempt,
-        outcome=str(Outcome(record.outcome)),
+        outcome=_outcome(record.outcome),
         score=record.score,
         reason=record.reason,
         commit_sha=record.commit_sha,
@@ -344,6 +348,12 @@ def _run_row(claim: Claim, record: RunRecord, phases: dict[str, datetime | None]
         report=record.report,
         phases={name: at.isoformat() for name, at in phases.items() if at is not None},
     )
+
+
+def _outcome(value: str) -> str:
+    if value not in set(Outcome):
+        raise ValueError(f"unknown outcome {value!r}, expected one of {[str(o) for o in Outcome]}")
+    return str(value)
 
 
 def _get(session: Session, submission_id: str) -> SubmissionTable:

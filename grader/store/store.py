@@ -8,12 +8,12 @@ from types import TracebackType
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from grader.models import Outcome
-from grader.store.errors import RunNotFoundError, SubmissionNotFoundError
-from grader.store.lifecycle import Lifecycle, RunRecord
-from grader.store.tables import SUBMISSION_STATES, RunTable, SubmissionTable
+from grader.store.errors import RunNotFoundError
+from grader.store.lifecycle import Lifecycle
+from grader.store.tables import RunTable, SubmissionTable
 
 MIN_PREFIX = 4
 
@@ -70,69 +70,6 @@ class Store(Lifecycle):
     def close(self) -> None:
         self._engine.dispose()
 
-    def create_submission(
-        self,
-        repo_url: str,
-        ref: str | None,
-        commit_sha: str,
-        challenge_id: str,
-        challenge_version: str,
-    ) -> str:
-        """Record a new submission in state ``queued`` and return its id."""
-        row = SubmissionTable(
-            repo_url=repo_url,
-            ref=ref,
-            commit_sha=commit_sha,
-            challenge_id=challenge_id,
-            challenge_version=challenge_version,
-            state="queued",
-        )
-        with self._sessions.begin() as session:
-            session.add(row)
-            session.flush()
-            return row.id
-
-    def set_state(self, submission_id: str, state: str) -> None:
-        """Move a submission to ``queued``, ``running`` or ``done``."""
-        if state not in SUBMISSION_STATES:
-            raise ValueError(
-                f"unknown submission state {state!r}, expected one of {SUBMISSION_STATES}"
-            )
-        with self._sessions.begin() as session:
-            self._submission(session, submission_id, lock=False).state = state
-
-    def record_run(self, submission_id: str, record: RunRecord) -> str:
-        """Store one finished run as the submission's next attempt, and mark it done."""
-        with self._sessions.begin() as session:
-            submission = self._submission(session, submission_id, lock=True)
-            last = session.scalar(
-                sa.select(sa.func.max(RunTable.attempt)).where(
-                    RunTable.submission_id == submission_id
-                )
-            )
-            run = RunTable(
-                id=record.run_id,
-                submission_id=submission_id,
-                attempt=(last or 0) + 1,
-                outcome=_outcome(record.outcome),
-                score=record.score,
-                reason=record.reason,
-                commit_sha=record.commit_sha,
-                challenge_id=record.challenge_id,
-                challenge_version=record.challenge_version,
-                started_at=record.started_at,
-                finished_at=record.finished_at,
-                timings=dict(record.timings),
-                image=record.image,
-                image_digest=record.image_digest,
-                report=record.report,
-            )
-            session.add(run)
-            submission.state = "done"
-            submission.attempt = run.attempt
-            session.flush()
-            return run.id
-
     def list_runs(self, limit: int = 50, challenge_id: str | None = None) -> list[RunRow]:
         """The newest runs first, optionally for one challenge only."""
         if limit < 1:
@@ -175,23 +112,6 @@ class Store(Lifecycle):
         )
         with self._sessions() as session:
             return [float(score) for score in session.scalars(query) if score is not None]
-
-    @staticmethod
-    def _submission(session: Session, submission_id: str, *, lock: bool) -> SubmissionTable:
-        query = sa.select(SubmissionTable).where(SubmissionTable.id == submission_id)
-        found = session.scalar(query.with_for_update() if lock else query)
-        if found is None:
-            raise SubmissionNotFoundError(
-                f"no submission with id {submission_id!r}",
-                hint="create it with Store.create_submission first",
-            )
-        return found
-
-
-def _outcome(value: str) -> str:
-    if value not in set(Outcome):
-        raise ValueError(f"unknown outcome {value!r}, expected one of {[str(o) for o in Outcome]}")
-    return str(value)
 
 
 def _to_row(run: RunTable, repo_url: str) -> RunRow:

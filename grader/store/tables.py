@@ -87,6 +87,9 @@ class SubmissionTable(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The candidate's hand-in deadline (not the queue's ``deadline_at``): the last commit
+    # committed before it is graded.
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     # The reaper's question: which unfinished submissions are past their deadline?
     __table_args__ = (sa.Index("ix_submissions_state_deadline_at", "state", "deadline_at"),)

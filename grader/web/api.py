@@ -11,10 +11,12 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
-from pydantic import BaseModel, Field
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from pydantic import AwareDatetime, BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from grader.errors import ChallengeError, GraderError, RejectedError
+from grader.fetch import store_upload
 from grader.queue import CeleryPublisher, submit
 from grader.settings import Settings, get_settings
 from grader.store import SubmissionNotFoundError, open_store
@@ -24,6 +26,7 @@ class SubmissionIn(BaseModel):
     repo_url: str = Field(min_length=1, max_length=2048)
     challenge: str = Field(min_length=3, max_length=255, examples=["devops/task-tracker"])
     ref: str | None = Field(default=None, max_length=255)
+    deadline: AwareDatetime | None = None  # grade the last commit before it
 
 
 class SubmissionOut(BaseModel):
@@ -85,6 +88,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         status_code=status.HTTP_202_ACCEPTED,
         response_model=Accepted,
     )
+    app.add_api_route(
+        "/submissions/archive",
+        create_archive_submission,
+        methods=["POST"],
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=Accepted,
+    )
     app.add_api_route("/submissions/{submission_id}", read_submission, methods=["GET"])
     return app
 
@@ -104,10 +114,54 @@ def create_submission(body: SubmissionIn, services: Services) -> Accepted:
             services.store,
             services.publisher,
             ref=body.ref,
+            deadline=body.deadline,
         )
     except (RejectedError, ChallengeError) as exc:
         raise _http(status.HTTP_422_UNPROCESSABLE_CONTENT, exc) from exc
     return Accepted(id=done.id, queue=done.queue, commit=done.commit)
+
+
+async def create_archive_submission(
+    request: Request,
+    services: Services,
+    challenge: Annotated[str, Query(min_length=3, max_length=255)],
+    ref: Annotated[str | None, Query(max_length=255)] = None,
+    deadline: AwareDatetime | None = None,
+) -> Accepted:
+    """A git bundle or zip of the repository as the request body; queued like a URL."""
+    data = await _capped_body(request, services.settings.max_repo_mb * 1024 * 1024)
+    try:
+        source = store_upload(data, services.settings)
+        done = await run_in_threadpool(
+            submit,
+            source,
+            challenge,
+            services.settings,
+            services.store,
+            services.publisher,
+            ref=ref,
+            deadline=deadline,
+            uploaded=True,
+        )
+    except (RejectedError, ChallengeError) as exc:
+        raise _http(status.HTTP_422_UNPROCESSABLE_CONTENT, exc) from exc
+    return Accepted(id=done.id, queue=done.queue, commit=done.commit)
+
+
+async def _capped_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) as soon as it passes ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            toobig = RejectedError(
+                f"the file is larger than the {limit // (1024 * 1024):,} MB repository limit",
+                hint="leave build output and data sets out of it",
+            )
+            raise _http(status.HTTP_413_CONTENT_TOO_LARGE, toobig)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_submission(submission_id: str, services: Services) -> SubmissionOut:

@@ -90,7 +90,7 @@ def test_migrations_go_up_down_and_up_again_and_match_the_models(db_url: str) ->
         downgrade(engine, "0001")
         assert current_revision(engine) == "0001"
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []

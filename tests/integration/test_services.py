@@ -82,7 +82,8 @@ def test_judge_has_no_network_but_loopback(report: GradeReport) -> None:
 
 def test_report_says_which_services_ran_and_which_the_candidate_used(report: GradeReport) -> None:
     # A RESP PING is a Redis command; a bare TCP connect is no PostgreSQL transaction.
-    assert report.facts["services"] == "postgres (not used), redis (used)"
+    assert report.run_facts is not None
+    assert report.run_facts.services == "postgres (not used), redis (used)"
 
 
 def test_nothing_is_left_behind_after_a_run(

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import docker
@@ -143,7 +144,8 @@ def settings(server: GitServer, docker_client: docker.DockerClient, base_image: 
 def grade_repo(
     server: GitServer, settings: Settings, challenge: Challenge, ledger: Ledger
 ) -> Grader:
-    """``grade_repo("A1")`` grades ``A1.git`` (keywords: url, ref, commit, settings, sandbox)."""
+    """``grade_repo("A1")`` grades ``A1.git`` (keywords: url, ref, commit, settings, sandbox,
+    deadline)."""
 
     def run(
         name: str,
@@ -153,6 +155,7 @@ def grade_repo(
         commit: str | None = None,
         settings_: Settings | None = None,
         sandbox: Sandbox | None = None,
+        deadline: datetime | None = None,
     ) -> GradeReport:
         request = GradeRequest(
             url=url or server.url_for(name),
@@ -160,6 +163,7 @@ def grade_repo(
             ref=ref,
             commit=commit,
             run_id=ledger.new_run(name),
+            deadline=deadline,
         )
         return grade(request, settings_ or settings, sandbox=sandbox)
 

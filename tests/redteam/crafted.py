@@ -40,13 +40,16 @@ class Repo:
         self.path = root / f"{name}.git"
         self.git("init", "--bare", "--quiet", "--initial-branch=main", "--template=", in_repo=False)
 
-    def git(self, *args: str, stdin: bytes = b"", in_repo: bool = True) -> str:
+    def git(
+        self, *args: str, stdin: bytes = b"", in_repo: bool = True, date: str | None = None
+    ) -> str:
         where = [f"--git-dir={self.path}"] if in_repo else []
         target = [] if in_repo else [str(self.path)]
+        dated = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
         done = subprocess.run(
             ["git", *where, *args, *target],
             input=stdin,
-            env=_ENV,
+            env={**_ENV, **dated},
             capture_output=True,
             check=True,
             timeout=120,
@@ -60,9 +63,11 @@ class Repo:
         lines = b"".join(f"{m} {t} {o}\t".encode() + n.encode() + b"\0" for m, t, o, n in entries)
         return self.git("mktree", "-z", "--missing", stdin=lines)
 
-    def commit(self, tree: str, message: str = "Submit", parent: str | None = None) -> str:
+    def commit(
+        self, tree: str, message: str = "Submit", parent: str | None = None, date: str = ""
+    ) -> str:
         parents = ["-p", parent] if parent else []
-        return self.git("commit-tree", tree, *parents, "-m", message)
+        return self.git("commit-tree", tree, *parents, "-m", message, date=date or None)
 
     def branch(self, commit: str, name: str = "main") -> str:
         self.git("update-ref", f"refs/heads/{name}", commit)
@@ -150,6 +155,20 @@ def git_bomb(root: Path, name: str, *, levels: int = 5, width: int = 10) -> str:
     return repo.branch(repo.commit(repo.tree([*repo.honest(), ("040000", "tree", oid, "bomb")])))
 
 
+def tree_bomb(root: Path, name: str) -> str:
+    """D19: about 1 KB of objects whose nested trees describe 10^10 files."""
+    return git_bomb(root, name, levels=10, width=10)
+
+
+def long_message(root: Path, name: str, *, megabytes: int = 12) -> str:
+    """D20: a commit whose message is ``megabytes`` MB of escapes and text (packs to ~50 KB)."""
+    repo = Repo(root, name)
+    message = "\x1b[31m fixed it! " * (megabytes * 1024 * 1024 // 16)  # 16 characters
+    tree = repo.tree(repo.honest())
+    commit = repo.git("commit-tree", tree, "-F", "-", stdin=message.encode())
+    return repo.branch(commit)
+
+
 def big_blob(root: Path, name: str, *, megabytes: int = 3) -> str:
     """D14: one large file (the suite grades it with a 1 MB repository cap)."""
     repo = Repo(root, name)
@@ -165,6 +184,17 @@ def two_commits(root: Path, name: str) -> str:
     wrong = repo.blob(b"def add(a, b):\n    return 0\n\n\ndef double(n):\n    return 0\n")
     entries = [e if e[3] != "solution.py" else (e[0], e[1], wrong, e[3]) for e in repo.honest()]
     repo.branch(repo.commit(repo.tree(entries), "Rewrite after the deadline", parent=first))
+    return first
+
+
+def late_rewrite(root: Path, name: str) -> str:
+    """D24: the honest solution on 1 March, a broken rewrite on 3 March; returns the first."""
+    repo = Repo(root, name)
+    first = repo.commit(repo.tree(repo.honest()), "Submit", date="2024-03-01T12:00:00+00:00")
+    wrong = repo.blob(b"def add(a, b):\n    return 0\n\n\ndef double(n):\n    return 0\n")
+    entries = [e if e[3] != "solution.py" else (e[0], e[1], wrong, e[3]) for e in repo.honest()]
+    late = repo.commit(repo.tree(entries), "Late", parent=first, date="2024-03-03T12:00:00+00:00")
+    repo.branch(late)
     return first
 
 
@@ -196,6 +226,9 @@ CRAFTED: dict[str, Callable[[Path, str], str]] = {
     "D13-dotdot": with_dotdot,
     "D14-bomb": git_bomb,
     "D14-blob": big_blob,
+    "D19-treebomb": tree_bomb,
+    "D20-message": long_message,
+    "D24-late": late_rewrite,
     "D16-moved": two_commits,
     "E2-markup": markup_branch,
 }

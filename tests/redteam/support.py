@@ -72,7 +72,8 @@ def message(report: GradeReport, which: str) -> str:
 def seen(report: GradeReport, prefix: str = "probe") -> dict[str, Any]:
     """What the candidate's ``probe()`` (or ``after()``) returned, from the report's facts."""
     found: dict[str, Any] = {}
-    for key, raw in report.facts.items():
+    recorded = report.run_facts.recorded if report.run_facts else {}
+    for key, raw in recorded.items():
         if key.startswith(f"{prefix}."):
             try:
                 found[key.removeprefix(f"{prefix}.")] = json.loads(raw)

@@ -44,7 +44,8 @@ def test_resource_abuse_is_contained_and_charged_to_the_candidate(
     assert status(report, "add") is PASSED and status(report, "cli") is PASSED
     assert report.timings["sandbox"] < 30
     assert max(len(t.message) for t in report.tests) <= 2100  # A4: floods are cut
-    assert sum(len(v) for v in report.facts.values()) < 20_000
+    assert report.run_facts is not None
+    assert sum(len(v) for v in report.run_facts.recorded.values()) < 20_000
     assert stray_processes(docker_client, {candidate_uid(ledger.run_ids[-1])}) == []
     assert docker_client.ping()
 
@@ -75,7 +76,7 @@ def test_disk_and_inode_floods_stop_inside_the_sandbox(grade_repo: Grader) -> No
 def test_no_network_reaches_out_or_in(grade_repo: Grader, repo: str) -> None:
     report = grade_repo(repo)
     probe = seen(report)
-    assert probe, report.facts
+    assert probe, report.run_facts
     if repo == "A7":
         assert probe.pop("interfaces") == ["lo"]
     assert all(value in BLOCKED_NET for value in probe.values()), probe

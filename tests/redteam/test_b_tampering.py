@@ -10,6 +10,7 @@ import pytest
 
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.settings import Settings
+from grader.testing import found
 from tests.redteam.conftest import Grader
 from tests.redteam.support import (
     Rewriting,
@@ -118,8 +119,8 @@ def test_tampering_never_changes_a_result(grade_repo: Grader, repo: str) -> None
         assert integrity_rules(report) == set()
     for which in case.wrong:  # the judge still sees the candidate's true answers
         assert status(report, which) is not TestStatus.PASSED, which
-    assert report.facts["integrity: must-fail canary"] == "failed, as it must"
-    assert report.facts["integrity: run nonce"] == "matched"
+    assert found(report.integrity)["must-fail canary"] == "failed, as it must"
+    assert found(report.integrity)["run nonce"] == "matched"
     assert len(report.tests) == 6  # the manifest, whole: nothing deselected or added
     if case.probe is not None:
         case.probe(seen(report))

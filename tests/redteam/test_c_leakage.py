@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from grader.challenge import Feedback
 from grader.gitserve import GitServer
-from grader.models import Outcome, TestStatus
+from grader.models import Feedback, Outcome, TestStatus
 from grader.report import candidate_view, render_candidate_html, render_html
+from grader.testing import found
 from grader.text import TRUNCATED
 from tests.redteam.conftest import Grader
 from tests.redteam.support import integrity_rules, message, seen, status
@@ -46,7 +46,7 @@ def test_failure_text_reaches_only_the_recruiter(
     assert add.message.removesuffix(TRUNCATED) == recruiter[:500]  # a shorter cut, if allowed
     html = render_candidate_html(report, Feedback.MESSAGES) + render_html(report)
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
-    assert report.facts["candidate feedback"] == "summary"  # the challenge's default
+    assert report.feedback is Feedback.SUMMARY  # the challenge's default
 
 
 def test_the_candidate_never_sees_timings_limits_or_run_facts(grade_repo: Grader) -> None:
@@ -79,4 +79,4 @@ def test_leaked_hidden_tests_in_a_submission_are_flagged(grade_repo: Grader, rep
     report = grade_repo(repo)
     assert report.outcome is Outcome.FLAGGED
     assert "leaked-tests" in integrity_rules(report)
-    assert report.facts["integrity: hidden-test leak scan"].endswith("flagged")
+    assert found(report.integrity)["hidden-test leak scan"].endswith("flagged")

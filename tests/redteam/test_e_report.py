@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.challenge import Feedback
-from grader.models import GradeReport, Outcome
+from grader.models import Feedback, GradeReport, Outcome
 from grader.report import render
 from grader.report.render import FILES
 from tests.redteam.conftest import Grader

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.analyse import RULES, analyse, scan_facts
+from grader.analyse import RULES, analyse, scan_checks
 from grader.models import Finding
+from grader.testing import found
 
 TESTS = {"tests/test_app.py": b"def test_add():\n    assert True\n"}
 
@@ -271,9 +272,9 @@ def test_a_copy_of_a_hidden_test_file_is_flagged_but_tiny_files_are_not() -> Non
     assert "tests/test_hidden.py" in findings[0].message
 
 
-def test_scan_facts_say_what_was_checked_and_found() -> None:
+def test_scan_checks_say_what_was_checked_and_found() -> None:
     files = {**TESTS, "x.pth": b""}
-    facts = scan_facts(files, analyse(files, hidden=HIDDEN), hidden=True)
-    assert facts["integrity: tamper scan"].startswith("2 files checked against ")
-    assert facts["integrity: tamper scan"].endswith(": 1 finding, flagged")
-    assert facts["integrity: hidden-test leak scan"] == "no hidden-test canary string or copy found"
+    checks = found(scan_checks(files, analyse(files, hidden=HIDDEN), hidden=True))
+    assert checks["tamper scan"].startswith("2 files checked against ")
+    assert checks["tamper scan"].endswith(": 1 finding, flagged")
+    assert checks["hidden-test leak scan"] == "no hidden-test canary string or copy found"

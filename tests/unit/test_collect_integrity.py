@@ -10,7 +10,7 @@ import pytest
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import JudgeError
-from grader.testing import results_jsonl, sandbox_run, write_challenge
+from grader.testing import found, results_jsonl, sandbox_run, write_challenge
 
 TESTS = {"test_a.py::test_one": "core", "test_a.py::test_two": "core"}
 NONCE = "ab" * 16
@@ -35,11 +35,11 @@ def _stream(
 def test_a_failed_canary_with_the_runs_nonce_is_a_clean_run(challenge: Challenge) -> None:
     collected = collect(sandbox_run(_stream()), challenge, nonce=NONCE)
     assert collected.problems == ()
-    assert collected.facts == {
-        "integrity: test-ID manifest": "all 2 expected hidden tests were collected, none extra",
-        "integrity: skipped hidden tests": "none",
-        "integrity: run nonce": "matched",
-        "integrity: must-fail canary": "failed, as it must",
+    assert found(collected.checks) == {
+        "test-ID manifest": "all 2 expected hidden tests were collected, none extra",
+        "skipped hidden tests": "none",
+        "run nonce": "matched",
+        "must-fail canary": "failed, as it must",
     }
 
 
@@ -55,26 +55,26 @@ def test_a_passing_or_missing_canary_is_a_problem(
 ) -> None:
     collected = collect(sandbox_run(raw), challenge, nonce=NONCE)
     assert len(collected.problems) == 1 and problem in collected.problems[0]
-    assert collected.facts["integrity: must-fail canary"] == fact
+    assert found(collected.checks)["must-fail canary"] == fact
 
 
 def test_a_stream_carrying_another_runs_nonce_is_a_problem(challenge: Challenge) -> None:
     collected = collect(sandbox_run(_stream(nonce="cd" * 16)), challenge, nonce=NONCE)
     assert collected.problems == ("the results do not carry this run's nonce",)
-    assert collected.facts["integrity: run nonce"] == "did not match: flagged"
+    assert found(collected.checks)["run nonce"] == "did not match: flagged"
 
 
 def test_a_canary_that_could_not_run_is_no_evidence_either_way(challenge: Challenge) -> None:
     collected = collect(sandbox_run(_stream("error")), challenge, nonce=NONCE)
     assert collected.problems == ()
-    assert "no evidence either way" in collected.facts["integrity: must-fail canary"]
+    assert "no evidence either way" in found(collected.checks)["must-fail canary"]
 
 
 def test_a_run_killed_before_the_canary_is_not_a_problem(challenge: Challenge) -> None:
     raw = results_jsonl(TESTS, {"test_a.py::test_one": "passed"}, finished=None)
     collected = collect(sandbox_run(raw, timed_out=True), challenge, nonce=NONCE)
     assert collected.problems == ()
-    assert collected.facts["integrity: must-fail canary"].startswith("not run")
+    assert found(collected.checks)["must-fail canary"].startswith("not run")
 
 
 def test_a_skipped_hidden_test_is_a_problem_with_or_without_a_nonce(challenge: Challenge) -> None:

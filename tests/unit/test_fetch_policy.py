@@ -188,3 +188,27 @@ def test_an_empty_allowlist_refuses_everything_and_says_how_to_fix_it() -> None:
 def test_a_malformed_allowlist_prefix_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="allowlist prefix"):
         check_url_against("https://github.com/a/b", ("https://user@github.com/",))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("github.com/alice/repo", "https://github.com/alice/repo"),
+        ("www.gitlab.com/alice/repo.git", "https://www.gitlab.com/alice/repo.git"),
+        ("https:/github.com/alice/repo", "https://github.com/alice/repo"),
+        ("https:github.com/alice/repo", "https://github.com/alice/repo"),
+        ("https//github.com/alice/repo", "https://github.com/alice/repo"),
+        ("HTTP:/github.com/alice/repo", "http://github.com/alice/repo"),
+    ],
+)
+def test_a_url_typo_is_refused_with_the_url_it_most_likely_meant(typed: str, meant: str) -> None:
+    with pytest.raises(UrlPolicyError, match="did you mean") as caught:
+        check_url_against(typed, DEFAULT_ALLOWLIST)
+    assert f"did you mean {meant!r}?" in caught.value.message
+
+
+@pytest.mark.parametrize("path", ["./repo", "/srv/repo.git", "repo", "C:\\repo"])
+def test_local_paths_get_no_url_suggestion(path: str) -> None:
+    with pytest.raises(UrlPolicyError) as caught:
+        check_url_against(path, DEFAULT_ALLOWLIST)
+    assert "did you mean" not in caught.value.message

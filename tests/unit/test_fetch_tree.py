@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import io
+import itertools
 import tarfile
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from grader.errors import GitHostError, RepoTooLargeError
+from grader.fetch import tree
+from grader.fetch.classify import neutralise
 from grader.fetch.tree import (
     TreeEntry,
     build_tar,
     check_caps,
+    check_objects,
     parse_batch,
     parse_commit,
     parse_ls_tree,
@@ -109,11 +115,30 @@ def test_unusual_blob_modes_are_not_treated_as_files() -> None:
 def test_caps_pass_at_the_limit_and_fail_above_it_with_numbers() -> None:
     entries = [blob(f"f{i}", size=1024 * 1024) for i in range(10)]
     check_caps(entries, max_mb=10, max_files=10)
-    with pytest.raises(RepoTooLargeError, match="has 11 files; the limit is 10"):
+    with pytest.raises(RepoTooLargeError, match="more than 10 files"):
         check_caps([*entries, blob("extra", size=0)], max_mb=100, max_files=10)
-    with pytest.raises(RepoTooLargeError, match=r"total 10\.0 MB; the limit is 9 MB") as caught:
+    with pytest.raises(RepoTooLargeError, match="total more than 9 MB") as caught:
         check_caps(entries, max_mb=9, max_files=100)
     assert ".gitignore" in caught.value.hint
+
+
+def test_caps_stop_reading_a_listing_at_the_first_entry_past_them() -> None:
+    read: list[int] = []
+
+    def endless() -> Iterator[TreeEntry]:  # a tree bomb: far more entries than anyone reads
+        for index in itertools.count():
+            read.append(index)
+            yield blob(f"f{index}", size=1)
+
+    with pytest.raises(RepoTooLargeError, match="more than 100 files"):
+        check_caps(endless(), max_mb=10, max_files=100)
+    assert len(read) == 101
+
+
+def test_git_objects_past_the_cap_are_refused_while_they_download() -> None:
+    check_objects(5 * 1024 * 1024, max_mb=5)
+    with pytest.raises(RepoTooLargeError, match="git objects are larger than 5 MB"):
+        check_objects(7 * 1024 * 1024, max_mb=5)
 
 
 def test_the_tar_holds_root_owned_files_with_normalised_modes_and_the_commit_time() -> None:
@@ -185,3 +210,21 @@ def test_commit_message_and_committer_date_are_read_with_their_time_zone() -> No
 def test_an_impossible_committer_date_gives_no_date_rather_than_a_crash() -> None:
     raw = b"tree x\ncommitter C <c@example.com> 99999999999999999999 +9999\n\nmsg\n"
     assert parse_commit(raw) == ("msg", None)
+
+
+def test_a_huge_commit_message_is_cut_before_it_is_decoded_or_cleaned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cleaned: list[int] = []
+
+    def spy(text: str, **kwargs: Any) -> str:
+        cleaned.append(len(text))
+        return neutralise(text, **kwargs)
+
+    monkeypatch.setattr(tree, "neutralise", spy)
+    body = ("\x1b" * 1000 + "é" * 5_000_000).encode()  # 10 MB of message
+    raw = b"tree x\ncommitter C <c@example.com> 1704110400 +0000\n\n" + body
+    message, _ = parse_commit(raw)
+    assert len(message) <= 10_000
+    assert message.startswith("\\x1b")
+    assert cleaned and max(cleaned) <= 40_000  # never the whole 10 MB

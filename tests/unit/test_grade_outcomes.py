@@ -6,6 +6,7 @@ so no Docker is needed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +15,19 @@ import pytest
 from grader.challenge import Challenge
 from grader.errors import DockerUnavailableError
 from grader.gitserve import GitServer, make_bare_repo
-from grader.models import GradeReport, Outcome, TestStatus
+from grader.models import Feedback, GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
+from grader.report import render_markdown
 from grader.sandbox.layout import RUN_NONCE_VARIABLE
 from grader.settings import Settings, get_settings
-from grader.testing import FAKE_IMAGE, FakeSandbox, judge_answer, sandbox_run, write_challenge
+from grader.testing import (
+    FAKE_IMAGE,
+    FakeSandbox,
+    found,
+    judge_answer,
+    sandbox_run,
+    write_challenge,
+)
 
 ONE = "test_hidden.py::test_one"
 TWO = "test_hidden.py::test_two"
@@ -137,9 +146,13 @@ def test_the_wall_clock_and_memory_limits_reach_the_report_as_run_facts(
     )
     report = _grade(challenge, served, FakeSandbox(respond))
     assert report.outcome is Outcome.GRADED
-    assert "600s wall-clock limit" in report.facts["wall_clock"]
-    assert "2048 MB memory limit" in report.facts["memory"]
+    assert report.run_facts is not None
+    assert report.run_facts.timed_out and report.run_facts.oom_killed
+    assert report.run_facts.judge_exit_code is None
     assert report.tests[1].status is TestStatus.TIMEOUT
+    markdown = render_markdown(report)
+    assert "| wall clock | the run hit the 600s wall-clock limit |" in markdown
+    assert "| memory | a candidate process hit the 2048 MB memory limit |" in markdown
 
 
 def test_judge_facts_integrity_checks_and_the_feedback_policy_reach_the_report(
@@ -147,8 +160,29 @@ def test_judge_facts_integrity_checks_and_the_feedback_policy_reach_the_report(
 ) -> None:
     respond = judge_answer(challenge, facts={"candidate started as": "cli: python -m app"})
     report = _grade(challenge, served, FakeSandbox(respond))
-    assert report.facts["candidate started as"] == "cli: python -m app"
-    assert report.facts["integrity: must-fail canary"] == "failed, as it must"
-    assert report.facts["integrity: run nonce"] == "matched"
-    assert report.facts["candidate feedback"] == "summary"
-    assert report.facts["judge_exit_code"] == "0"
+    assert report.run_facts is not None
+    assert report.run_facts.recorded == {"candidate started as": "cli: python -m app"}
+    assert report.run_facts.judge_exit_code == 0
+    assert report.run_facts.skipped_entries == "" and report.run_facts.services == ""
+    checks = found(report.integrity)
+    assert list(checks) == [
+        "tamper scan",
+        "hidden-test leak scan",
+        "test-ID manifest",
+        "skipped hidden tests",
+        "run nonce",
+        "must-fail canary",
+    ]
+    assert checks["must-fail canary"] == "failed, as it must"
+    assert report.feedback is Feedback.SUMMARY
+
+
+def test_the_challenges_feedback_policy_is_recorded_even_when_not_gradable(
+    challenge: Challenge, served: tuple[str, Settings]
+) -> None:
+    strict = dataclasses.replace(
+        challenge, spec=challenge.spec.model_copy(update={"feedback": Feedback.NONE})
+    )
+    report = _grade(strict, served, FakeSandbox(fault=DockerUnavailableError("gone")))
+    assert report.outcome is Outcome.NOT_GRADABLE
+    assert report.feedback is Feedback.NONE and report.run_facts is None

@@ -337,7 +337,7 @@ def test_prepare_event_passes_the_hosts_schema(base: Path, tmp_path: Path) -> No
     broken.write_bytes(b"not a zip file")
     run_judge(base, tests, submission, wheels=(broken,))
     raw = (base / "judge" / "out" / "results.jsonl").read_bytes()
-    assert parse_stream(raw, killed=False).facts["dependency_install"].startswith("failed: pip")
+    assert parse_stream(raw, killed=False).dependency_install.startswith("failed: pip")
 
 
 def test_the_must_fail_canary_fails_echoes_the_nonce_and_leaves_the_manifest_alone(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,25 @@ def test_the_pinned_commit_and_the_claim_token_reach_the_pipeline(
         "main",
         "fixture/functions",
     )
+
+
+def test_the_submissions_deadline_reaches_the_pipeline(store: Store, settings: Settings) -> None:
+    due = datetime(2026, 3, 1, 18, tzinfo=UTC)
+    submission = store.enqueue(
+        "https://github.com/someone/repo",
+        None,
+        "c" * 40,
+        challenge_id="fixture/functions",
+        challenge_version="1.0.0",
+        queue="default",
+        deadline_seconds=60,
+        due_at=due,
+    )
+    fake = CannedGrade(graded_report)
+    _attempt(store, settings, submission, fake)
+    assert fake.requests[0].deadline == due
+    _attempt(store, settings, _enqueue(store), fake)
+    assert fake.requests[1].deadline is None
 
 
 def test_an_infrastructure_fault_is_retried_with_backoff_then_recorded_not_gradable(

@@ -8,7 +8,20 @@ from pathlib import Path
 import pytest
 
 from grader.errors import GraderError
-from grader.models import Dependency, Finding, GradeReport, Outcome, TestResult, TestStatus
+from grader.models import (
+    Comparison,
+    Dependency,
+    DependencyStatus,
+    Feedback,
+    Finding,
+    GradeReport,
+    IntegrityCheck,
+    Outcome,
+    RunFacts,
+    Severity,
+    TestResult,
+    TestStatus,
+)
 from grader.report import from_json_dict, render, render_html, render_markdown, to_json_dict
 from grader.report.markdown import md_escape
 from grader.testing import golden_reports, graded_report, not_gradable_report
@@ -39,9 +52,9 @@ def _hostile_report() -> GradeReport:
             ),
             *base.tests[1:],
         ),
-        findings=(Finding("print-call", "info", f"found {XSS}", f"{XSS}.py", 3),),
-        dependencies=(Dependency(XSS, "failed", XSS),),
-        facts={"commit message": f"Fix {XSS}", XSS: "key"},
+        findings=(Finding("print-call", Severity.INFO, f"found {XSS}", f"{XSS}.py", 3),),
+        dependencies=(Dependency(XSS, DependencyStatus.FAILED, XSS),),
+        run_facts=RunFacts(recorded={"commit message": f"Fix {XSS}", XSS: "key"}),
         repo_url=f"https://github.com/a/b{XSS}",
         reason=XSS,
     )
@@ -99,8 +112,11 @@ def test_json_has_exactly_the_documented_keys_in_order() -> None:
     assert list(data) == [
         "run_id", "outcome", "score", "reason", "repo_url", "ref", "commit", "challenge",
         "tests", "categories", "findings", "dependencies", "timings", "started_at",
-        "finished_at", "image", "image_digest", "limits", "facts",
+        "finished_at", "image", "image_digest", "limits", "feedback", "integrity",
+        "comparison", "run_facts",
     ]  # fmt: skip
+    assert data["integrity"][0] == {"name": "tamper scan", "found": data["integrity"][0]["found"]}
+    assert data["run_facts"]["recorded"]["candidate started as"] == "cli: python -m todo"
     assert data["challenge"] == {"id": "backend/todo-api", "version": "1.2.0", "title": "Todo API"}
     assert list(data["tests"][0]) == ["id", "status", "category", "duration", "message"]
     assert data["categories"][0] == {
@@ -126,12 +142,38 @@ def test_json_round_trips_and_re_renders_identically(name: str) -> None:
 
 def test_json_with_missing_or_unknown_keys_is_refused() -> None:
     data = to_json_dict(graded_report())
-    del data["facts"]
+    del data["feedback"]
     data["surprise"] = 1
     with pytest.raises(
-        GraderError, match=r"missing keys \['facts'\] or unknown keys \['surprise'\]"
+        GraderError, match=r"missing keys \['feedback'\] or unknown keys \['surprise'\]"
     ):
         from_json_dict(data)
+
+
+def test_a_report_stored_with_the_old_facts_object_is_read_into_typed_fields() -> None:
+    data = to_json_dict(graded_report())
+    for key in ("feedback", "integrity", "comparison", "run_facts"):
+        del data[key]
+    data["facts"] = {
+        "candidate started as": "cli: python -m todo",
+        "integrity: run nonce": "matched",
+        "candidate feedback": "messages",
+        "judge_exit_code": "None",
+        "wall_clock": "the run hit the 600s wall-clock limit",
+        "skipped_entries": "link: symlink, not followed",
+        "compared with others": "scored above 2 of 4 earlier graded runs of this challenge "
+        "(percentile 63); median 75.0",
+    }
+    report = from_json_dict(data)
+    assert report.feedback is Feedback.MESSAGES
+    assert report.integrity == (IntegrityCheck("run nonce", "matched"),)
+    assert report.comparison == Comparison(earlier=4, below=2, percentile=63, median=75.0)
+    assert report.run_facts == RunFacts(
+        judge_exit_code=None,
+        timed_out=True,
+        skipped_entries="link: symlink, not followed",
+        recorded={"candidate started as": "cli: python -m todo"},
+    )
 
 
 def test_json_with_a_bad_value_is_refused_with_its_location() -> None:
@@ -170,7 +212,8 @@ def test_render_writes_the_recruiter_reports_and_the_candidate_view(tmp_path: Pa
 
 
 def test_control_and_bidi_characters_in_any_field_are_made_visible() -> None:
-    report = graded_report(facts={"commit message": "fix \u202eevil\x1b[2J"}, reason="a\u2066b")
+    facts = RunFacts(recorded={"commit message": "fix \u202eevil\x1b[2J"})
+    report = graded_report(run_facts=facts, reason="a\u2066b")
     for text in (render_html(report), render_markdown(report)):
         assert "\u202e" not in text and "\x1b" not in text and "\u2066" not in text
         assert "fix \\u202eevil\\x1b" in text
@@ -196,5 +239,5 @@ def test_the_integrity_section_lists_each_check_and_what_it_found() -> None:
 
 
 def test_a_run_without_recorded_checks_says_so() -> None:
-    report = graded_report(facts={})
+    report = graded_report(integrity=())
     assert "No integrity checks were recorded for this run." in render_html(report)

@@ -6,14 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from grader.challenge import Feedback
-from grader.models import Outcome
+from grader.models import Feedback, Outcome
 from grader.report import (
-    FEEDBACK_FACT,
     candidate_view,
-    feedback_of,
+    from_json_dict,
     render_candidate_html,
     render_candidate_markdown,
+    to_json_dict,
 )
 from grader.testing import SAMPLE_TESTS, flagged_report, graded_report, rejected_report
 
@@ -75,12 +74,11 @@ def test_a_rejected_submission_says_why_under_every_policy() -> None:
         assert "240 MB" in view.reason
 
 
-def test_the_policy_recorded_with_the_run_is_used_and_defaults_to_summary() -> None:
-    assert feedback_of(graded_report(facts={})) is Feedback.SUMMARY
-    assert feedback_of(graded_report(facts={FEEDBACK_FACT: "bogus"})) is Feedback.SUMMARY
-    recorded = graded_report(facts={FEEDBACK_FACT: "test names"})
-    assert feedback_of(recorded) is Feedback.TEST_NAMES
+def test_the_policy_recorded_with_the_run_is_used_and_survives_the_store() -> None:
+    recorded = graded_report(feedback=Feedback.TEST_NAMES)
+    assert candidate_view(recorded).feedback is Feedback.TEST_NAMES
     assert candidate_view(recorded).tests and not candidate_view(recorded).tests[0].message
+    assert from_json_dict(to_json_dict(recorded)).feedback is Feedback.TEST_NAMES
 
 
 def test_candidate_text_is_escaped_on_the_candidates_page_too() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -14,7 +15,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from grader.errors import ConfigError
-from grader.store import RunNotFoundError, RunRecord, Store, SubmissionNotFoundError, open_store
+from grader.store import (
+    Claim,
+    RunNotFoundError,
+    RunRecord,
+    Store,
+    SubmissionNotFoundError,
+    open_store,
+)
 from grader.store.migrate import current_revision, downgrade, upgrade
 from grader.store.tables import Base
 
@@ -33,16 +41,38 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 def _submission(store: Store, challenge_id: str = "backend/todo-api") -> str:
-    return store.create_submission(
-        "https://github.com/someone/todo", "main", "a" * 40, challenge_id, "1.0"
+    return store.enqueue(
+        "https://github.com/someone/todo",
+        "main",
+        "a" * 40,
+        challenge_id=challenge_id,
+        challenge_version="1.0",
+        queue="default",
+        deadline_seconds=60,
     )
+
+
+def _claim(store: Store, submission_id: str) -> Claim:
+    """Claim the submission's next attempt (regrading it first when it is done)."""
+    if store.status(submission_id).state == "done":
+        store.regrade(submission_id, deadline_seconds=60)
+    claim = store.claim(submission_id, uuid.uuid4().hex, lease_seconds=60)
+    assert claim is not None
+    return claim
+
+
+def _finish(store: Store, submission_id: str, record: RunRecord) -> str:
+    run_id = store.finish(_claim(store, submission_id), record)
+    assert run_id is not None
+    return run_id
 
 
 def _record(
     store: Store, submission_id: str, *, outcome: str = "graded", score: float | None = 80.0
 ) -> str:
     report: dict[str, Any] = {"outcome": outcome, "score": score, "tests": [{"id": "t1"}]}
-    return store.record_run(
+    return _finish(
+        store,
         submission_id,
         RunRecord(
             run_id=uuid.uuid4().hex,
@@ -77,7 +107,7 @@ def test_open_store_creates_the_missing_parent_folder_and_migrates_to_head(db_ur
         pass
     engine = sa.create_engine(db_url)
     try:
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
         assert {"submissions", "runs"} <= set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
@@ -92,7 +122,6 @@ def test_second_run_of_a_submission_gets_attempt_two(store: Store, db_url: str) 
 
 def test_recording_a_run_marks_the_submission_done(store: Store, db_url: str) -> None:
     submission = _submission(store)
-    store.set_state(submission, "running")
     _record(store, submission)
     engine = sa.create_engine(db_url)
     try:
@@ -104,14 +133,17 @@ def test_recording_a_run_marks_the_submission_done(store: Store, db_url: str) ->
 
 
 def test_recording_a_run_for_an_unknown_submission_is_a_clear_error(store: Store) -> None:
+    claim = _claim(store, _submission(store))
+    ghost = dataclasses.replace(claim, submission_id="00000000-0000-0000-0000-000000000000")
     with pytest.raises(SubmissionNotFoundError, match="no submission"):
-        _record(store, "00000000-0000-0000-0000-000000000000")
+        store.finish(ghost, RunRecord("r", {}, "graded", 1.0, "", None, "c", "1", None, None, {}))
 
 
 def test_list_runs_shows_newest_first_and_filters_by_challenge(store: Store) -> None:
     first = _record(store, _submission(store))
     other = _submission(store, challenge_id="data/etl")
-    store.record_run(
+    _finish(
+        store,
         other,
         RunRecord(
             run_id=uuid.uuid4().hex,
@@ -153,7 +185,8 @@ def test_get_run_by_unique_prefix_returns_the_report_and_aware_timestamps(store:
 def test_timestamps_in_other_zones_are_stored_as_the_same_instant(store: Store) -> None:
     paris = timezone(timedelta(hours=1))
     submission = _submission(store)
-    run_id = store.record_run(
+    run_id = _finish(
+        store,
         submission,
         RunRecord(
             run_id=uuid.uuid4().hex,
@@ -235,12 +268,12 @@ def test_migrations_go_from_empty_to_head_and_back_to_base(db_url: str) -> None:
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
         downgrade(engine, "base")
         assert current_revision(engine) is None
         assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
         upgrade(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0002_submission_deadline"
     finally:
         engine.dispose()
 

@@ -81,8 +81,8 @@ def run_with_services(
         }
         judged = dataclasses.replace(job, env=env)
         run = run_container(client, judged, runtime=runtime, network_mode=services.network_mode)
-        facts = {**run.facts, "services": usage_summary(client, services)}
-    return dataclasses.replace(run, facts=facts)
+        used = usage_summary(client, services)
+    return dataclasses.replace(run, services=used)
 
 
 @contextmanager
