@@ -27,7 +27,7 @@ from startup import NOT_FOUND, Startup
 
 FIELDS = ("id", "url", "shortCode", "createdAt", "updatedAt")
 TIMEOUT = 10
-READY_SECONDS = 20
+READY_SECONDS = 60  # Django migrates first; a busy machine makes any start slow
 MAX_REDIRECTS = 5
 KEEP_METHOD = (307, 308)
 TO_GET = (301, 302, 303)
