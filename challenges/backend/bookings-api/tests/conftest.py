@@ -30,7 +30,7 @@ SERVICE_VARIABLES = (
     "POSTGRES_DB",
 )
 SECRET_KEY = secrets.token_urlsafe(32)  # one per run, shared by every copy of the app
-READY_SECONDS = 40
+READY_SECONDS = 60  # migrations in the start command, and a busy machine, slow a start
 
 
 def app_env(sink: MailSink) -> dict[str, str]:
