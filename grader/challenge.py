@@ -13,7 +13,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from grader.errors import ChallengeError
-from grader.models import DEFAULT_QUEUE, SPECIALTIES, ChallengeRef, Feedback, Limits
+from grader.models import (
+    DEFAULT_PYTHON,
+    DEFAULT_QUEUE,
+    PYTHON_VERSIONS,
+    SPECIALTIES,
+    ChallengeRef,
+    Feedback,
+    Limits,
+)
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
@@ -31,6 +39,25 @@ class RuntimeSpec(_Strict):
     disk_mb: int = Field(default=1024, ge=16)
     wall_seconds: int = Field(default=600, ge=5)
     test_seconds: int = Field(default=30, ge=1)
+    # The Python versions candidates may use (grader.models.PYTHON_VERSIONS), and the one a
+    # submission that names none runs on (default: the first).
+    python: tuple[str, ...] = Field(default=(DEFAULT_PYTHON,), min_length=1)
+    default_python: str = ""
+
+    @model_validator(mode="after")
+    def _known_pythons(self) -> RuntimeSpec:
+        unknown = [v for v in self.python if v not in PYTHON_VERSIONS]
+        if unknown:
+            raise ValueError(f"python {unknown} unknown; the grader offers {list(PYTHON_VERSIONS)}")
+        if self.default_python and self.default_python not in self.python:
+            raise ValueError(f"default_python {self.default_python!r} is not in python")
+        return self
+
+    @property
+    def pythons(self) -> tuple[str, ...]:
+        """The offered versions, the default first."""
+        default = self.default_python or self.python[0]
+        return (default, *(v for v in dict.fromkeys(self.python) if v != default))
 
 
 class CandidateSpec(_Strict):
@@ -152,7 +179,7 @@ def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
     for base in search:
         if (base / challenge_id / "challenge.toml").is_file():
             return load_challenge(base / challenge_id)
-    known = ", ".join(c.id for c in discover(search)) or "none"
+    known = ", ".join(c.id for c in survey(search).challenges) or "none"
     raise ChallengeError(f"no challenge called {challenge_id!r}", hint=f"known: {known}")
 
 
@@ -164,3 +191,40 @@ def discover(search: tuple[Path, ...]) -> list[Challenge]:
             challenge = load_challenge(toml.parent)
             found.setdefault(challenge.id, challenge)
     return sorted(found.values(), key=lambda c: c.id)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenChallenge:
+    """A challenge folder that does not load, and why."""
+
+    path: Path
+    problem: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    challenges: tuple[Challenge, ...]
+    broken: tuple[BrokenChallenge, ...]
+
+
+def survey(search: tuple[Path, ...]) -> Survey:
+    """Like :func:`discover`, but a folder that does not load is listed, not raised.
+
+    For listings (``grader challenges list``, ``grader doctor``): one broken challenge must
+    not hide the others.
+    """
+    found: dict[str, Challenge] = {}
+    broken: list[BrokenChallenge] = []
+    for base in search:
+        for toml in sorted(base.glob("*/*/challenge.toml")):
+            try:
+                challenge = load_challenge(toml.parent)
+            except ChallengeError as exc:
+                broken.append(BrokenChallenge(toml.parent, exc.message, exc.hint))
+                continue
+            except (OSError, ValueError) as exc:  # unreadable, not UTF-8
+                broken.append(BrokenChallenge(toml.parent, f"cannot read challenge.toml: {exc}"))
+                continue
+            found.setdefault(challenge.id, challenge)
+    return Survey(tuple(sorted(found.values(), key=lambda c: c.id)), tuple(broken))

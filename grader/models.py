@@ -13,6 +13,9 @@ from datetime import datetime
 # The Python roles hiring teams hire for; each gets its own worker queue (challenge.toml).
 SPECIALTIES = ("backend", "ml", "data", "devops")
 DEFAULT_QUEUE = "default"  # for every other challenge
+# The Python versions a challenge may offer candidates (the sandbox builds a runner for each).
+PYTHON_VERSIONS = ("3.11", "3.13")
+DEFAULT_PYTHON = "3.11"
 
 
 class Outcome(enum.StrEnum):
@@ -96,6 +99,14 @@ class Limits:
     disk_mb: int = 1024
     wall_seconds: int = 600
     test_seconds: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class PythonChoice:
+    """The Python a run's candidate code runs on, and why (the challenge's, the candidate's)."""
+
+    version: str  # "3.13"
+    reason: str  # plain words, e.g. "requires-python in pyproject.toml asks for '>=3.12'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,3 +295,4 @@ class GradeReport:
     integrity: tuple[IntegrityCheck, ...] = ()  # every integrity check, in run order
     comparison: Comparison | None = None  # graded runs with earlier graded runs only
     run_facts: RunFacts | None = None  # None: the run never got results from the sandbox
+    python: PythonChoice | None = None  # None: the run stopped before choosing one

@@ -1,8 +1,9 @@
 """grade(): fetch -> analyse -> prepare -> sandbox -> collect -> score, as in DESIGN.md's flow.
 
-This is the only module that imports every stage; :mod:`grader.record` persists the result.
-The CLI, the web app and the Celery task are thin adapters around :func:`grade` and
-:func:`grader.record.record`.
+This is the only module that imports every stage; :func:`grader.record.finish` persists the
+result. The CLI (:func:`grader.record.grade_here`) and the Celery task
+(:func:`grader.queue.run_attempt`) are thin adapters around :func:`grade`; the sandbox it uses
+comes from the port, :func:`grader.sandbox.open_sandbox`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Protocol
 from grader.analyse import analyse, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
-from grader.errors import InfrastructureError, RejectedError
+from grader.errors import ChallengeError, InfrastructureError, RejectedError
 from grader.fetch import obtain, redact
 from grader.harness import harness_files
 from grader.models import (
@@ -36,11 +37,12 @@ from grader.models import (
     Outcome,
     Phase,
     Prepared,
+    PythonChoice,
     RunFacts,
     SandboxRun,
     Severity,
 )
-from grader.prepare import pip_download, prepare
+from grader.prepare import choose_python, pip_download, prepare
 from grader.sandbox import Progress, Sandbox, SandboxBackend, SandboxJob, open_sandbox
 from grader.sandbox.layout import (
     HARNESS_FOLDER,
@@ -50,6 +52,7 @@ from grader.sandbox.layout import (
     WHEELS_FOLDER,
 )
 from grader.score import score
+from grader.score.cause import explain_failures
 from grader.settings import Settings
 from grader.text import clean_text
 
@@ -86,6 +89,7 @@ class GradeRequest:
     commit: str | None = None
     run_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
     deadline: datetime | None = None  # grade the last commit before it
+    python: str | None = None  # one of the challenge's versions, instead of the candidate's pick
 
 
 class _Clock:
@@ -174,8 +178,10 @@ def _grade(
         findings = analyse(files, hidden=hidden)
         scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
-        prepared = prepare(files, challenge, settings)
-        image = sandbox.image_for(challenge)
+        python = _python_for(request, files)
+        base = dataclasses.replace(base, python=python)
+        prepared = prepare(files, challenge, settings, python=python.version)
+        image = sandbox.image_for(challenge, python.version)
     nonce = secrets.token_hex(16)  # only the judge sees it; its canary event must carry it
     with clock.phase(Phase.SANDBOX):
         job = SandboxJob(
@@ -195,6 +201,7 @@ def _grade(
     judged = (Finding("judge", Severity.INTEGRITY, problem) for problem in collected.problems)
     findings += tuple(judged)
     outcome, reason = _verdict(findings)
+    reason = reason or explain_failures(collected.tests, collected.recorded, list(files))
     return dataclasses.replace(
         base,
         outcome=outcome,
@@ -210,6 +217,19 @@ def _grade(
         integrity=(*scanned, *collected.checks),
         run_facts=_run_facts(run, repo, collected),
     )
+
+
+def _python_for(request: GradeRequest, files: dict[str, bytes]) -> PythonChoice:
+    """The request's Python (``grader challenges validate`` tries each), else the candidate's."""
+    runtime = request.challenge.spec.runtime
+    if request.python is None:
+        return choose_python(files, runtime.pythons, runtime.pythons[0])
+    if request.python not in runtime.pythons:
+        raise ChallengeError(
+            f"challenge {request.challenge.id} does not offer Python {request.python}",
+            hint=f"it offers {', '.join(runtime.pythons)} (runtime.python in challenge.toml)",
+        )
+    return PythonChoice(request.python, "requested for this run")
 
 
 def _verdict(findings: tuple[Finding, ...]) -> tuple[Outcome, str]:

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
 
     # Candidate dependencies
     allow_dependency_download: bool = True  # host-side ``pip download`` into the wheel cache
+    wheel_cache_mb: int = Field(default=5_000, ge=100)  # least recently used wheels evicted
+    prepare_seconds: int = Field(default=900, ge=10)  # every pip run of one grading, together
 
     # Queue and workers (docs/operations.md)
     broker_url: str = ""  # default: a SQLite-backed kombu transport under ``home``, no server
@@ -83,6 +85,12 @@ class Settings(BaseSettings):
     queued_timeout_seconds: float = Field(default=900.0, ge=1)
     reaper_interval_seconds: float = Field(default=30.0, gt=0)
     reap_grace_seconds: int = Field(default=120, ge=0)
+
+    # Web app (docs/web.md)
+    secret_key: str = ""  # signs session cookies; empty: a random key kept in <home>/secret_key
+    secure_cookies: bool = False  # True behind HTTPS: cookies are then sent over HTTPS only
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    webhook_interval_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("repo_allowlist", mode="before")
     @classmethod
@@ -112,6 +120,13 @@ class Settings(BaseSettings):
     @property
     def effective_broker_url(self) -> str:
         return self.broker_url or f"sqla+sqlite:///{self.home / 'broker.db'}"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret(cls, value: str) -> str:
+        if value and (len(value) < 32 or value.lower() in {"changeme", "secret"}):
+            raise ValueError("must be at least 32 random characters (python -m secrets)")
+        return value
 
     @property
     def wheel_cache(self) -> Path:

@@ -36,6 +36,7 @@ from grader.models import (
 )
 from grader.sandbox import ReapedSandbox, SandboxJob
 from grader.sandbox.layout import RUN_NONCE_VARIABLE
+from grader.sandbox.port import LiveRuns
 
 STARTED = datetime(2025, 3, 4, 9, 30, 0, tzinfo=UTC)
 FINISHED = datetime(2025, 3, 4, 9, 30, 18, tzinfo=UTC)
@@ -343,11 +344,11 @@ class FakeSandbox:
         self.jobs: list[SandboxJob] = []
         self.closed = False
 
-    def image_for(self, challenge: Challenge) -> str:
-        return FAKE_IMAGE
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        return f"{FAKE_IMAGE}-python{python}"
 
-    def prepare_base(self) -> str:
-        return FAKE_IMAGE
+    def prepare_base(self, python: str) -> str:
+        return f"{FAKE_IMAGE}-python{python}"
 
     def run(self, job: SandboxJob) -> SandboxRun:
         self.jobs.append(job)
@@ -360,7 +361,9 @@ class FakeSandbox:
     def health(self, challenges: Iterable[Challenge]) -> tuple[HealthCheck, ...]:
         return (HealthCheck("fake sandbox", True, FAKE_IMAGE),)
 
-    def reap(self, older_than_seconds: int) -> tuple[ReapedSandbox, ...]:
+    def reap(
+        self, older_than_seconds: int, *, live: LiveRuns | None = None, dry_run: bool = False
+    ) -> tuple[ReapedSandbox, ...]:
         return ()
 
     def close(self) -> None:

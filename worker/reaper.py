@@ -91,6 +91,7 @@ class Reaper:
     def _containers(self, older_than: int) -> int:
         sandbox = open_sandbox(self.settings)
         try:
-            return len(sandbox.reap(older_than))
+            live = self._store.live_runs if self._store is not None else None
+            return len(sandbox.reap(older_than, live=live))
         finally:
             sandbox.close()

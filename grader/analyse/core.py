@@ -32,7 +32,7 @@ def analyse(
     marks = hidden_marks(hidden or {})
     hits: list[Hit] = []
     for path in sorted(files):
-        hits.extend(_file_hits(path, files[path], marks))
+        _collect(hits, path, files[path], marks)
     if not any(is_test_module(p) for p in files):
         hits.append(Hit("no-tests", "no tests found: a senior candidate would add some"))
     findings = _capped(_ordered(hits))
@@ -65,6 +65,21 @@ def scan_checks(
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _collect(hits: list[Hit], path: str, data: bytes, marks: HiddenMarks) -> None:
+    """Add ``path``'s hits; a file that breaks a parser or a rule becomes a finding itself.
+
+    Candidate bytes can make any parser give up (MemoryError, RecursionError, ...): the
+    hits found so far are kept, the rest of the file is reported as not analysed, and the
+    analysis carries on with the next file, so no submission can crash a grading.
+    """
+    try:
+        hits.extend(_file_hits(path, data, marks))
+    except Exception as exc:
+        logger.exception("could not analyse %s", path)
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        hits.append(Hit("not-analysed", f"not fully analysed: {reason}", path))
 
 
 def _file_hits(path: str, data: bytes, marks: HiddenMarks) -> Iterator[Hit]:

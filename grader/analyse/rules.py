@@ -60,5 +60,6 @@ RULES: dict[str, Rule] = {
         Rule("long-function", INFO, "a function longer than 60 lines"),
         Rule("no-tests", INFO, "the repository has no tests"),
         Rule("too-large", INFO, "a file too large to analyse"),
+        Rule("not-analysed", INFO, "a file the analyser's parsers gave up on"),
     )
 }

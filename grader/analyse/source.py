@@ -76,8 +76,11 @@ def parse_python(path: str, data: bytes) -> PyFile | Hit:
         tree = ast.parse(data, filename=path)
     except SyntaxError as exc:
         return Hit("syntax-error", f"does not parse as Python: {exc.msg}", path, exc.lineno or 0)
-    except (ValueError, RecursionError) as exc:  # NUL bytes; absurdly deep nesting
-        return Hit("syntax-error", f"could not be parsed as Python: {exc}", path)
+    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes; absurd nesting
+        # CPython's parser gives up on pathological input (``"-" * 10000 + "1"`` raises
+        # MemoryError after a few KB): the candidate's file, so a finding, never a crash.
+        reason = str(exc) or type(exc).__name__
+        return Hit("syntax-error", f"could not be parsed as Python: {reason}", path)
     return PyFile(path, tree, is_test_path(path), is_entry_point(path, tree))
 
 

@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from grader.cli import admin, challenges, demo, grade, runs
+from grader.cli import admin, challenges, demo, grade, runs, users
 from grader.cli import queue as queue_cli
 
 
@@ -52,6 +52,7 @@ main.add_command(admin.setup)
 main.add_command(admin.sandbox)
 main.add_command(challenges.challenges)
 main.add_command(runs.runs)
+main.add_command(runs.submissions)
 main.add_command(runs.report)
 main.add_command(demo.demo)
 main.add_command(queue_cli.submit_command)
@@ -60,3 +61,4 @@ main.add_command(queue_cli.regrade_command)
 main.add_command(queue_cli.queue_command)
 main.add_command(queue_cli.worker_command)
 main.add_command(queue_cli.serve_command)
+main.add_command(users.users)

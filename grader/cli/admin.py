@@ -10,14 +10,15 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from grader.challenge import discover
-from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out
+from grader.challenge import discover, survey
+from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out, show, verbosity
 from grader.errors import GraderError
 from grader.health import HealthCheck
+from grader.models import DEFAULT_PYTHON
 from grader.pipeline import grading_sandbox
 from grader.sandbox import open_sandbox
 from grader.settings import get_settings
-from grader.store import open_store
+from grader.store import open_store, redacted_url
 
 MIN_GIT = (2, 39)
 
@@ -37,7 +38,7 @@ def _sandbox_checks() -> list[HealthCheck]:
     settings = get_settings()
     sandbox = open_sandbox(settings)
     try:
-        return list(sandbox.health(discover(challenge_roots(settings))))
+        return list(sandbox.health(survey(challenge_roots(settings)).challenges))
     except GraderError as exc:
         return [HealthCheck("sandbox", False, exc.message, exc.hint or "run scripts/setup")]
     finally:
@@ -46,12 +47,12 @@ def _sandbox_checks() -> list[HealthCheck]:
 
 def _challenge_checks() -> list[HealthCheck]:
     settings = get_settings()
-    checks: list[HealthCheck] = []
-    try:
-        found = discover(challenge_roots(settings))
-    except GraderError as exc:
-        return [HealthCheck("challenges", False, exc.message, exc.hint)]
-    for challenge in found:
+    found = survey(challenge_roots(settings))
+    checks = [
+        HealthCheck(f"challenge folder {b.path.name}", False, b.problem, b.hint or "fix it")
+        for b in found.broken
+    ]
+    for challenge in found.challenges:
         try:
             count = len(challenge.manifest())
         except GraderError as exc:
@@ -64,7 +65,7 @@ def _challenge_checks() -> list[HealthCheck]:
                     f"v{challenge.spec.version}, {count} hidden tests",
                 )
             )
-    return checks or [
+    return sorted(checks, key=lambda c: c.name) or [
         HealthCheck(
             "challenges",
             False,
@@ -80,13 +81,14 @@ def _store_check() -> HealthCheck:
         open_store(settings.effective_database_url).close()
     except GraderError as exc:
         return HealthCheck("database", False, exc.message, exc.hint)
-    return HealthCheck("database", True, settings.effective_database_url)
+    return HealthCheck("database", True, redacted_url(settings.effective_database_url))
 
 
 @click.command()
+@verbosity
 @guarded
 def doctor() -> None:
-    """HealthCheck this machine can grade, and say how to fix what is missing."""
+    """Check this machine can grade, and say how to fix what is missing."""
     checks = [_git_check(), *_sandbox_checks(), *_challenge_checks(), _store_check()]
     table = Table(header_style="bold")
     for column in ("", "check", "detail", "fix"):
@@ -94,7 +96,7 @@ def doctor() -> None:
     for check in checks:
         mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
         table.add_row(mark, check.name, escape(check.detail), escape(check.fix))
-    out.print(table)
+    show(table)
     if not all(check.ok for check in checks):
         sys.exit(EXIT_ERROR)
 
@@ -114,9 +116,10 @@ def setup() -> None:
 
     sandbox = grading_sandbox(settings, progress)
     try:
-        err.print(f"runner base: {sandbox.prepare_base()}")
+        err.print(f"runner base: {sandbox.prepare_base(DEFAULT_PYTHON)}")
         for challenge in discover(challenge_roots(settings)):
-            err.print(f"{challenge.id}: {sandbox.image_for(challenge)}")
+            for python in challenge.spec.runtime.pythons:
+                err.print(f"{challenge.id} ({python}): {sandbox.image_for(challenge, python)}")
     finally:
         sandbox.close()
 
@@ -128,18 +131,29 @@ def sandbox() -> None:
 
 @sandbox.command("reap")
 @click.option(
-    "--older-than", default=None, type=int, help="Seconds (default: the global wall limit + 5 min)."
+    "--older-than",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Seconds, 0 or more (default: the global wall limit + 5 min).",
 )
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@verbosity
 @guarded
-def reap_command(older_than: int | None) -> None:
-    """Remove grader containers left behind by crashed or killed workers."""
+def reap_command(older_than: int | None, dry_run: bool) -> None:
+    """Remove grader containers left behind by crashed or killed workers.
+
+    A container whose run a worker still holds a live claim on is never removed, whatever
+    its age: the database (GRADER_DATABASE_URL) is asked first.
+    """
     settings = get_settings()
     limit = older_than if older_than is not None else settings.max_wall_seconds + 300
-    sandbox = open_sandbox(settings)
-    try:
-        reaped = sandbox.reap(limit)
-    finally:
-        sandbox.close()
+    with open_store(settings.effective_database_url) as store:
+        sandbox = open_sandbox(settings)
+        try:
+            reaped = sandbox.reap(limit, live=store.live_runs, dry_run=dry_run)
+        finally:
+            sandbox.close()
+    verb = "would remove" if dry_run else "removed"
     for item in reaped:
-        out.print(f"removed {item.sandbox_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
-    out.print(f"{len(reaped)} container(s) removed")
+        out.print(f"{verb} {item.sandbox_id[:12]} (run {item.run_id}, {item.age_seconds}s old)")
+    out.print(f"{len(reaped)} container(s) {'would be removed' if dry_run else 'removed'}")

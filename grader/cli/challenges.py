@@ -9,8 +9,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from grader.challenge import discover, find_challenge
-from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out
+from grader.challenge import discover, find_challenge, survey
+from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out, show, verbosity
 from grader.settings import get_settings
 from grader.validate import DEFAULT_JOBS, DEFAULT_MUTANTS, Validation, validate, write_manifest
 
@@ -21,28 +21,36 @@ def challenges() -> None:
 
 
 @challenges.command("list")
+@verbosity
 @guarded
 def list_challenges() -> None:
-    """Every challenge under GRADER_CHALLENGES_DIR."""
+    """Every challenge under GRADER_CHALLENGES_DIR; a folder that does not load is shown too.
+
+    Exits 1 when any folder is broken, after listing the others.
+    """
+    found = survey(challenge_roots(get_settings()))
     table = Table(header_style="bold")
     for column in ("id", "version", "level", "title", "categories"):
         table.add_column(column)
-    for c in discover(challenge_roots(get_settings())):
+    for c in found.challenges:
         cats = ", ".join(f"{cat.name} ({cat.weight:g})" for cat in c.spec.categories)
         table.add_row(c.id, c.spec.version, c.spec.level, c.spec.title, cats)
-    out.print(table)
+    show(table)
+    for broken in found.broken:
+        err.print(Text(f"broken: {broken.path}: {broken.problem}", style="red"))
+    if found.broken:
+        sys.exit(EXIT_ERROR)
 
 
 @challenges.command("show")
 @click.argument("challenge_id")
+@verbosity
 @guarded
 def show_challenge(challenge_id: str) -> None:
-    """Print a challenge's brief (what the candidate reads)."""
+    """Print a challenge's brief (what the candidate reads), verbatim."""
     challenge = find_challenge(challenge_id, challenge_roots(get_settings()))
     brief = Path(challenge.root / "brief.md")
-    out.print(
-        brief.read_text(encoding="utf-8") if brief.is_file() else "(no brief.md)", markup=False
-    )
+    click.echo(brief.read_text(encoding="utf-8") if brief.is_file() else "(no brief.md)", nl=False)
 
 
 @challenges.command("validate")
@@ -93,7 +101,7 @@ def validate_command(
             jobs=jobs,
             progress=lambda message: err.print(Text(f"  {message}")),
         )
-        out.print(_table(result))
+        show(_table(result))
         results.append(result)
     failed = [r.challenge for r in results if not r.ok]
     total = sum(r.seconds for r in results)

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from grader.challenge import find_challenge
-from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out
+from grader.cli._common import EXIT_CODES, challenge_roots, err, guarded, out, show, verbosity
 from grader.cli._source import deadline_option, refuse, source_of
 from grader.errors import RejectedError
 from grader.models import GradeReport, Phase
@@ -56,6 +56,7 @@ OUTCOME_STYLE = {
     multiple=True,
     help="Extra folder of challenges, searched first (repeatable).",
 )
+@verbosity
 @guarded
 def grade(
     repo_url: str,
@@ -141,6 +142,6 @@ def print_summary(report: GradeReport, paths: dict[str, Path]) -> None:
             table.add_row(
                 cat.name, f"{cat.weight:g}", f"{cat.passed}/{cat.total}", f"{cat.score:.0f}"
             )
-        out.print(table)
+        show(table)
     for kind, path in sorted(paths.items()):
         out.print(f"{kind:>5}: {path}", soft_wrap=True)  # paths must stay copyable

@@ -19,16 +19,18 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from grader.cli._common import err, guarded, out
+from grader.cli._common import err, fail, guarded, out, show, verbosity
 from grader.cli._source import deadline_option, refuse, source_of
+from grader.cli.runs import wrong_kind
 from grader.errors import RejectedError
 from grader.fetch import is_upload
 from grader.queue import CeleryPublisher, parse_queues, regrade, submit
 from grader.settings import Settings, get_settings
-from grader.store import Store, SubmissionStatus, open_store
+from grader.store import Store, SubmissionNotFoundError, SubmissionStatus, open_store
 
 EXIT_REJECTED = 3
 WORKER_STOP_SECONDS = 30
+_LIST_HINT = "`grader submissions list` shows the recent submission ids"
 WORKER_APP = "worker.app"  # the Celery app module, started as a program of its own
 
 
@@ -51,6 +53,7 @@ def _services() -> Iterator[tuple[Settings, Store, CeleryPublisher]]:
     "--deadline", callback=deadline_option, help="Grade the last commit before this moment."
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": ...} only.')
+@verbosity
 @guarded
 def submit_command(
     repo_url: str, challenge_id: str, ref: str | None, deadline: datetime | None, as_json: bool
@@ -83,11 +86,16 @@ def submit_command(
 @click.command("status")
 @click.argument("submission_id")
 @click.option("--json", "as_json", is_flag=True, help="State, outcome, score and timestamps.")
+@verbosity
 @guarded
 def status_command(submission_id: str, as_json: bool) -> None:
-    """Show a submission's state, result and per-phase timestamps."""
+    """Show a submission's state, result and per-phase timestamps (SUBMISSION_ID)."""
     with open_store(get_settings().effective_database_url) as store:
-        found = store.status(submission_id)
+        try:
+            found = store.status(submission_id)
+        except SubmissionNotFoundError as exc:
+            hint = wrong_kind(store, submission_id, "submission") or _LIST_HINT
+            fail(exc.message, hint, as_json=as_json)
     if as_json:
         click.echo(json.dumps(status_dict(found)))
         return
@@ -100,7 +108,7 @@ def status_command(submission_id: str, as_json: bool) -> None:
     table = Table("phase", "at (UTC)", header_style="bold")
     for phase, at in found.phases.items():
         table.add_row(phase, at.isoformat(timespec="milliseconds") if at else "-")
-    out.print(table)
+    show(table)
 
 
 def status_dict(found: SubmissionStatus) -> dict[str, object]:
@@ -121,11 +129,16 @@ def status_dict(found: SubmissionStatus) -> dict[str, object]:
 
 @click.command("regrade")
 @click.argument("submission_id")
+@verbosity
 @guarded
 def regrade_command(submission_id: str) -> None:
     """Queue a new attempt of a finished submission (e.g. after a not_gradable run)."""
     with _services() as (settings, store, publisher):
-        attempt = regrade(submission_id, settings, store, publisher)
+        try:
+            attempt = regrade(submission_id, settings, store, publisher)
+        except SubmissionNotFoundError as exc:
+            hint = wrong_kind(store, submission_id, "submission") or _LIST_HINT
+            fail(exc.message, hint, as_json=False)
     out.print(f"{submission_id}  attempt {attempt} queued")
 
 
@@ -144,7 +157,7 @@ def queue_command(as_json: bool) -> None:
     table = Table("queue", "waiting", header_style="bold")
     for name, depth in view.depths.items():
         table.add_row(name, "?" if depth is None else str(depth))
-    out.print(table)
+    show(table)
     workers = "unknown (this broker cannot ping)" if view.workers is None else len(view.workers)
     out.print(f"workers alive: {workers}")
     out.print("submissions: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
@@ -152,7 +165,12 @@ def queue_command(as_json: bool) -> None:
 
 @click.command("worker")
 @click.option("-Q", "--queues", help="Comma-separated queues (default: GRADER_WORKER_QUEUES).")
-@click.option("-c", "--concurrency", type=click.IntRange(1, 256), help="Parallel gradings.")
+@click.option(
+    "-j",
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    help="Parallel gradings (-c means challenge in every grader command).",
+)
 @click.option("-n", "--hostname", help="Worker name, e.g. ml1@%h.")
 @click.option("-l", "--loglevel", default="INFO", show_default=True)
 @guarded

@@ -7,20 +7,22 @@ candidate code, never with network in the container) and installed by the judge 
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
-
 from grader.challenge import Challenge
-from grader.models import Dependency, DependencyStatus, Prepared
+from grader.models import DEFAULT_PYTHON, Dependency, DependencyStatus, Prepared
+from grader.prepare.cache import OUT_OF_TIME, WheelCache
 from grader.prepare.declared import Entry, Wanted, find_declared
-from grader.prepare.policy import apply_policy
-from grader.prepare.wheels import Download, Downloader, WheelCache, pip_download
+from grader.prepare.policy import apply_policy, outside_allowlist, project_of
+from grader.prepare.python import choose_python
+from grader.prepare.wheels import Download, Downloader, pip_download
 from grader.settings import Settings
 
-__all__ = ["Download", "Downloader", "pip_download", "prepare"]
+__all__ = ["Download", "Downloader", "choose_python", "pip_download", "prepare"]
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +34,25 @@ def prepare(
     challenge: Challenge,
     settings: Settings,
     *,
-    downloader: Downloader = pip_download,
+    python: str = DEFAULT_PYTHON,
+    downloader: Downloader | None = None,
 ) -> Prepared:
-    """Find, vet and fetch the candidate's dependencies; say what became of each one."""
+    """Find, vet and fetch the candidate's dependencies for ``python``; say what became of
+    each one. (Environment markers are still evaluated for 3.11.)"""
     declared = find_declared(files)
     entries = apply_policy(declared.entries, challenge.spec.candidate)
     wanted = [entry for entry in entries if isinstance(entry, Wanted)]
     cache = WheelCache(
-        settings.wheel_cache, downloader, allow_download=settings.allow_dependency_download
+        settings.wheel_cache,
+        downloader or functools.partial(pip_download, python=python),
+        allow_download=settings.allow_dependency_download,
+        budget_bytes=settings.wheel_cache_mb * 2**20,
+        python=python,
     )
-    wheels, failed = _fetch(cache, sorted({w.pip_spec for w in wanted}))
-    records = tuple(_record(entry, wheels, failed) for entry in entries)
+    deadline = time.monotonic() + settings.prepare_seconds
+    wheels, failed = _fetch(cache, sorted({w.pip_spec for w in wanted}), deadline)
+    wheels, pulled = outside_allowlist(wheels, challenge.spec.candidate)
+    records = tuple(_record(entry, wheels, failed) for entry in entries) + pulled
     return Prepared(
         wheels=tuple(sorted(str(path) for path in wheels)),
         dependencies=records,
@@ -50,21 +60,31 @@ def prepare(
     )
 
 
-def _fetch(cache: WheelCache, specs: list[str]) -> tuple[tuple[Path, ...], dict[str, str]]:
-    """The wheels for ``specs``, and why each requirement that could not be had failed."""
+def _fetch(
+    cache: WheelCache, specs: list[str], deadline: float
+) -> tuple[tuple[Path, ...], dict[str, str]]:
+    """The wheels for ``specs``, and why each requirement that could not be had failed.
+
+    Every download shares one deadline (``GRADER_PREPARE_SECONDS``): what is left when it
+    passes fails with :data:`OUT_OF_TIME`, so preparing never outlasts its budget.
+    """
     if not specs:
         return (), {}
-    result = cache.fetch(specs)
+    result = cache.fetch(specs, timeout=deadline - time.monotonic())
     if result.unreachable:
         log.warning("package index unreachable: %d requirement(s) not installed", len(specs))
-    if result.ok or result.unreachable or len(specs) == 1:
+    if result.ok or result.unreachable or len(specs) == 1 or result.error == OUT_OF_TIME:
         return _capped(result, specs)
     # One bad requirement fails the whole set: find the culprits, then fetch the rest together.
-    failed = {spec: single.error for spec in specs if not (single := cache.fetch([spec])).ok}
+    failed: dict[str, str] = {}
+    for spec in specs:
+        single = cache.fetch([spec], timeout=deadline - time.monotonic())
+        if not single.ok:
+            failed[spec] = single.error
     good = [spec for spec in specs if spec not in failed]
     if not good:
         return (), failed
-    wheels, more = _capped(cache.fetch(good), good)
+    wheels, more = _capped(cache.fetch(good, timeout=deadline - time.monotonic()), good)
     return wheels, failed | more
 
 
@@ -85,12 +105,5 @@ def _record(entry: Entry, wheels: tuple[Path, ...], failed: dict[str, str]) -> D
         return entry
     if entry.pip_spec in failed:
         return Dependency(entry.text, DependencyStatus.FAILED, failed[entry.pip_spec])
-    own = [path.name for path in wheels if _project(path) == entry.name]
+    own = [path.name for path in wheels if project_of(path) == entry.name]
     return Dependency(entry.text, DependencyStatus.INSTALLED, ", ".join(own))
-
-
-def _project(wheel: Path) -> str:
-    try:
-        return str(canonicalize_name(parse_wheel_filename(wheel.name)[0]))
-    except ValueError:  # a file pip saved under an unusual name: not this requirement's
-        return ""

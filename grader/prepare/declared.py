@@ -8,6 +8,7 @@ an option for is refused here, with the reason in plain words.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -18,6 +19,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from grader.models import Dependency, DependencyStatus
+
+log = logging.getLogger(__name__)
 
 # The sandbox's interpreter: environment markers are evaluated for it, not for the host.
 TARGET_ENVIRONMENT = {
@@ -35,6 +38,8 @@ TARGET_ENVIRONMENT = {
     "extra": "",
 }
 UNUSED_LOCKS = ("poetry.lock", "uv.lock")
+_DECLARING = ("requirements.txt", "pyproject.toml", "Pipfile.lock")
+MAX_REQUIREMENT_CHARS = 500
 _COMMENT = re.compile(r"(^|\s)#.*$")
 _HASH = re.compile(r"\s--hash[=\s]\S+")
 _OPTION_REASONS = {
@@ -66,7 +71,20 @@ class Declared:
 
 
 def find_declared(files: Mapping[str, bytes]) -> Declared:
-    """The candidate's requirements from the first declaring file at the repository root."""
+    """The candidate's requirements from the first declaring file at the repository root.
+
+    Never raises on candidate bytes: a file that makes a parser give up (deeply nested TOML
+    or JSON raise RecursionError, odd values TypeError) is refused with the reason.
+    """
+    try:
+        return _first_declared(files)
+    except Exception as error:
+        path = next((p for p in _DECLARING if p in files), "")
+        log.exception("could not read the dependencies declared in %s", path)
+        return Declared(source=path, entries=(_refused(path, _unreadable(error)),))
+
+
+def _first_declared(files: Mapping[str, bytes]) -> Declared:
     if "requirements.txt" in files:
         return _from_text("requirements.txt", files, _requirement_lines)
     pyproject = _pyproject_dependencies(files)
@@ -80,6 +98,19 @@ def find_declared(files: Mapping[str, bytes]) -> Declared:
 
 def parse_requirement(text: str) -> Entry:
     """One PEP 508 requirement, checked and normalised; markers evaluated for the sandbox."""
+    try:
+        return _parse_requirement(text)
+    except Exception as error:  # packaging's parser recurses: nested markers can break it
+        log.exception("could not parse the requirement %.80r", text)
+        return _refused(text[:MAX_REQUIREMENT_CHARS], _unreadable(error))
+
+
+def _unreadable(error: BaseException) -> str:
+    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"could not be read ({reason[:200]}); simplify it"
+
+
+def _parse_requirement(text: str) -> Entry:
     try:
         req = Requirement(text)
     except InvalidRequirement as error:

@@ -40,6 +40,7 @@ KEYS = (
     "integrity",
     "comparison",
     "run_facts",
+    "python",
 )
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
@@ -70,6 +71,7 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "integrity": [asdict(check) for check in report.integrity],
         "comparison": asdict(report.comparison) if report.comparison else None,
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
+        "python": asdict(report.python) if report.python else None,
     }
 
 
@@ -77,6 +79,7 @@ def from_json_dict(data: JsonDict) -> GradeReport:
     """The report back from :func:`to_json_dict`'s output (``categories[].score`` is derived)."""
     if "facts" in data:
         data = _upgraded(data)
+    data = {"python": None, **data}  # stored before runs chose a Python
     missing = [k for k in KEYS if k not in data]
     unknown = sorted(set(data) - set(KEYS))
     if missing or unknown:

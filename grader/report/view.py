@@ -93,6 +93,8 @@ def _fact_rows(report: GradeReport) -> list[tuple[str, str]]:
         rows.append(("compared with others", report.comparison.text))
     if report.outcome in SCORED:
         rows.append(("candidate feedback", report.feedback.value))
+    if report.python is not None:
+        rows.append(("Python", f"{report.python.version}: {report.python.reason}"))
     return rows
 
 

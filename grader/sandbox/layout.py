@@ -14,7 +14,6 @@ and starts :data:`JUDGE_COMMAND` as root with :func:`judge_env`. The harness
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from grader.models import Limits
@@ -32,22 +31,9 @@ JUDGE_COMMAND = ("python3", "-I", "-B", f"{JUDGE_DIR}/{HARNESS_FOLDER}/grader_ha
 RESULTS_PATH = f"{JUDGE_DIR}/{OUT_FOLDER}/results.jsonl"
 RUN_NONCE_VARIABLE = "GRADER_RUN_NONCE"  # the judge's canary echoes it; candidates never see it
 CANDIDATE_ENV_VARIABLE = "GRADER_CANDIDATE_ENV"  # JSON object the harness adds to candidate envs
-CANDIDATE_UID_BASE = 61000
-CANDIDATE_UID_SPAN = 4000
 
 
-def candidate_uid(run_id: str) -> int:
-    """The uid candidate code runs as in this run.
-
-    Without a user namespace, RLIMIT_NPROC counts a uid's processes across the whole host, so
-    concurrent runs get different uids (one of 4000, from the run id) and one candidate's fork
-    bomb cannot use up another run's process limit.
-    """
-    digest = hashlib.sha256(run_id.encode()).digest()
-    return CANDIDATE_UID_BASE + int.from_bytes(digest[:4], "big") % CANDIDATE_UID_SPAN
-
-
-def judge_env(run_id: str, limits: Limits, extra: Mapping[str, str]) -> dict[str, str]:
+def judge_env(candidate_uid: int, limits: Limits, extra: Mapping[str, str]) -> dict[str, str]:
     """The judge process's whole environment: nothing of the worker's leaks in."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -57,6 +43,6 @@ def judge_env(run_id: str, limits: Limits, extra: Mapping[str, str]) -> dict[str
         "GRADER_TEST_SECONDS": str(limits.test_seconds),
         "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
         "GRADER_MEMORY_MB": str(limits.memory_mb),
-        "GRADER_CANDIDATE_UID": str(candidate_uid(run_id)),
+        "GRADER_CANDIDATE_UID": str(candidate_uid),  # leased per run: grader/sandbox/uids.py
         **extra,
     }

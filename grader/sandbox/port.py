@@ -7,7 +7,7 @@ and :func:`grader.sandbox.open_sandbox`. The fake is ``grader.testing.FakeSandbo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +17,7 @@ from grader.health import HealthCheck
 from grader.models import Limits, SandboxRun
 
 Progress = Callable[[str], None]
+LiveRuns = Callable[[Collection[str]], Collection[str]]  # run ids -> those with a live claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,20 +58,22 @@ class WheelResult(Protocol):
 
 
 class WheelDownloader(Protocol):
-    """Puts wheels for pinned ``requirements`` into ``dest``: a challenge image's own wheels.
+    """Puts wheels for pinned ``requirements`` and one Python into ``dest``: a challenge
+    image's own wheels.
 
     Passed in by the caller (``grader.prepare.pip_download``), so the sandbox stage does not
     import the prepare stage.
     """
 
-    def __call__(self, requirements: Sequence[str], dest: Path) -> WheelResult: ...
+    def __call__(self, requirements: Sequence[str], dest: Path, *, python: str) -> WheelResult: ...
 
 
 class Sandbox(Protocol):
     """What grading needs: a challenge's image, and a judge run in a fresh sandbox."""
 
-    def image_for(self, challenge: Challenge) -> str:
-        """The image the challenge runs in, prepared (built) first when it is missing."""
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        """The image the challenge runs in on ``python`` (one of its offered versions),
+        prepared (built) first when it is missing."""
         ...
 
     def run(self, job: SandboxJob) -> SandboxRun:
@@ -81,16 +84,19 @@ class Sandbox(Protocol):
 class SandboxBackend(Sandbox, Protocol):
     """A whole backend: grading, plus the operations that look after it (images, orphans)."""
 
-    def prepare_base(self) -> str:
-        """The runner base every challenge image starts from, prepared when missing."""
+    def prepare_base(self, python: str) -> str:
+        """The runner base for ``python`` challenge images start from, prepared when missing."""
         ...
 
     def health(self, challenges: Iterable[Challenge]) -> tuple[HealthCheck, ...]:
         """Whether this backend can grade: reachable, base and challenge images present."""
         ...
 
-    def reap(self, older_than_seconds: int) -> tuple[ReapedSandbox, ...]:
-        """Remove every sandbox of this backend older than ``older_than_seconds``."""
+    def reap(
+        self, older_than_seconds: int, *, live: LiveRuns | None = None, dry_run: bool = False
+    ) -> tuple[ReapedSandbox, ...]:
+        """Remove every sandbox of this backend older than ``older_than_seconds`` (0 or more),
+        except those of runs ``live`` says still hold a claim; ``dry_run`` only lists them."""
         ...
 
     def close(self) -> None: ...

@@ -14,10 +14,11 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 
 from grader.errors import ConfigError
+from grader.store import web_tables  # noqa: F401 - registers the web app's tables
 from grader.store.errors import RunNotFoundError, SubmissionBusyError, SubmissionNotFoundError
 from grader.store.lifecycle import Claim, RunRecord, Stale, SubmissionStatus
 from grader.store.migrate import upgrade
-from grader.store.store import RunDetail, RunRow, Store
+from grader.store.store import RunDetail, RunRow, Store, SubmissionRow
 
 __all__ = [
     "Claim",
@@ -29,8 +30,10 @@ __all__ = [
     "Store",
     "SubmissionBusyError",
     "SubmissionNotFoundError",
+    "SubmissionRow",
     "SubmissionStatus",
     "open_store",
+    "redacted_url",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,14 @@ def open_store(url: str) -> Store:
         raise ConfigError(f"cannot open database {shown}: {error.orig}", hint=_HINT) from error
     log.debug("store open at %s", shown)
     return Store(engine)
+
+
+def redacted_url(url: str) -> str:
+    """``url`` fit to print: its password masked (``***``)."""
+    try:
+        return _parse(url).render_as_string(hide_password=True)
+    except ConfigError:
+        return "(not a database URL)"
 
 
 def _parse(url: str) -> URL:

@@ -14,6 +14,7 @@ gone and anyone may claim again. The final run of an attempt is unique per
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -309,6 +310,18 @@ class Lifecycle:
                 .returning(_S.id, _S.queue)
             ).all()
         return [Stale(sid, queue, before[sid]) for sid, queue in rows]
+
+    def live_runs(self, run_ids: Collection[str]) -> set[str]:
+        """Those of ``run_ids`` that are a claim still held (running, lease not lapsed).
+
+        A claim's token is its run id and its sandbox container's label, so this tells the
+        container reaper which containers a worker is still grading in.
+        """
+        query = sa.select(_S.holder).where(
+            _S.holder.in_(list(run_ids)), _S.state == "running", _S.deadline_at >= utcnow()
+        )
+        with self._sessions() as session:
+            return {holder for holder in session.scalars(query) if holder}
 
     def state_counts(self) -> dict[str, int]:
         """How many submissions are queued, running and done."""

@@ -52,6 +52,18 @@ class RunDetail:
     report: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    """One submission in a listing."""
+
+    id: str
+    repo_url: str
+    challenge_id: str
+    state: str
+    attempt: int
+    created_at: datetime
+
+
 class Store(Lifecycle):
     """Reads and writes submissions and runs; every method is one short transaction."""
 
@@ -69,6 +81,11 @@ class Store(Lifecycle):
 
     def close(self) -> None:
         self._engine.dispose()
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine, for other layers' own tables (the web app's, ``grader.web.db``)."""
+        return self._engine
 
     def list_runs(self, limit: int = 50, challenge_id: str | None = None) -> list[RunRow]:
         """The newest runs first, optionally for one challenge only."""
@@ -102,6 +119,35 @@ class Store(Lifecycle):
             )
         run, repo_url = found[0]
         return _to_detail(run, repo_url)
+
+    def list_submissions(
+        self, limit: int = 50, challenge_id: str | None = None
+    ) -> list[SubmissionRow]:
+        """The newest submissions first, optionally for one challenge only."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
+        query = sa.select(SubmissionTable).order_by(
+            SubmissionTable.created_at.desc(), SubmissionTable.id
+        )
+        if challenge_id is not None:
+            query = query.where(SubmissionTable.challenge_id == challenge_id)
+        with self._sessions() as session:
+            return [
+                SubmissionRow(s.id, s.repo_url, s.challenge_id, s.state, s.attempt, s.created_at)
+                for s in session.scalars(query.limit(limit))
+            ]
+
+    def kind_of(self, some_id: str) -> str | None:
+        """``"run"`` or ``"submission"``: what ``some_id`` (or a prefix of it) names, if any."""
+        some_id = some_id.strip()
+        if len(some_id) < MIN_PREFIX:
+            return None
+        for kind, table in (("run", RunTable), ("submission", SubmissionTable)):
+            query = sa.select(table.id).where(table.id.startswith(some_id, autoescape=True))
+            with self._sessions() as session:
+                if session.scalar(query.limit(1)) is not None:
+                    return kind
+        return None
 
     def scores_for_challenge(self, challenge_id: str) -> list[float]:
         """Scores of every graded run of a challenge, for percentile comparisons."""

@@ -10,6 +10,7 @@ points. The reference's first run is reused as the first repeat; the rest run in
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 import time
@@ -31,12 +32,14 @@ from grader.validate.checks import (
     check_reference,
     check_repeats,
     check_sample,
+    check_sample_data,
     check_samples_present,
     check_starter,
     check_variant,
     is_variant,
     load_bands,
     variant_design,
+    with_sample_data,
 )
 from grader.validate.loopback import loopback_grader, write_manifest
 from grader.validate.mutants import Mutant, plan_mutants
@@ -68,7 +71,9 @@ def _quiet(_message: str) -> None:
 class FolderGrader(Protocol):
     """Grades one folder as a submission. Real: ``LoopbackGrader``; fakes in unit tests."""
 
-    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport: ...
+    def __call__(
+        self, folder: Path, *, wall_seconds: int | None = None, python: str | None = None
+    ) -> GradeReport: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,8 @@ def validate(
     started = time.perf_counter()
     sandbox = grading_sandbox(settings, progress)
     try:
-        sandbox.image_for(challenge)  # once, before parallel runs could race to build it
+        for python in challenge.spec.runtime.pythons:  # before parallel runs race to build
+            sandbox.image_for(challenge, python)
         with loopback_grader(challenge, settings) as grader:
             checks = run_checks(challenge, grader, mutants=mutants, jobs=jobs, progress=progress)
     except GraderError as exc:  # a broken challenge fails its own validation, not the others'
@@ -123,6 +129,10 @@ def run_checks(
     planned = plan_mutants(root / "reference", mutants)
     reference = grader(root / "reference")
     progress(f"reference: {_summary(reference)}")
+    on_other_pythons = tuple(
+        _on_python(check_reference(grader(root / "reference", python=python)), python)
+        for python in challenge.spec.runtime.pythons[1:]  # the first is the default: above
+    )
     wall = max(
         MUTANT_MIN_WALL_SECONDS,
         math.ceil(MUTANT_WALL_FACTOR * reference.timings.get("sandbox", 10.0)),
@@ -131,6 +141,7 @@ def run_checks(
         work: dict[str, tuple[Path, int | None]] = {
             **{f"repeat {n}": (root / "reference", None) for n in range(2, REPEATS + 1)},
             "starter": (root / "starter", None),
+            "sample data": (with_sample_data(root / "reference", Path(tmp) / "data"), None),
             **{f"sample {name}": (root / "samples" / name, None) for name in samples},
             **{
                 f"mutant {i}: {m.name}": (
@@ -143,9 +154,11 @@ def run_checks(
         reports = _grade_all(grader, work, jobs, progress)
     return (
         check_reference(reference),
+        *on_other_pythons,
         check_repeats([reference, *(reports[f"repeat {n}"] for n in range(2, REPEATS + 1))]),
         check_starter(reports["starter"]),
         check_samples_present(samples, bands),
+        check_sample_data(reports["sample data"]),
         *(
             check_sample(name, reports[f"sample {name}"], bands.get(name))
             for name in samples
@@ -174,6 +187,10 @@ def _grade_all(
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return dict(pool.map(one, list(work)))
+
+
+def _on_python(check: Check, python: str) -> Check:
+    return dataclasses.replace(check, name=f"{check.name} on Python {python}")
 
 
 def _materialise(mutant: Mutant, reference: Path, dest: Path) -> Path:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import sqlite3
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -130,6 +133,38 @@ def check_sample(name: str, report: GradeReport, band: Band | None) -> Check:
         return Check(f"sample {name} is caught", ok, detail)
     detail = _banded(report, band) if graded else _shortfall(report)
     return Check(f"sample {name} in band {low:g}-{high:g}", graded and within, detail)
+
+
+def with_sample_data(reference: Path, dest: Path) -> Path:
+    """A copy of the reference that also commits runtime data, as many real repositories do.
+
+    A sample ``tasks.json``, SQLite files holding rows, and a ``.env``: a grader that runs the
+    program where a user would (a fresh folder, clean state) scores this copy like the
+    reference; one that starts from the committed files does not.
+    """
+    shutil.copytree(reference, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    stamp = "2024-01-01T00:00:00"
+    task = {"id": 1, "description": "Sample", "status": "todo", "createdAt": stamp}
+    files = {
+        "tasks.json": json.dumps([{**task, "updatedAt": stamp}]),
+        ".env": "DEBUG=1\nPORT=9999\nDATABASE_URL=sqlite:///./app.db\n",
+    }
+    for name, text in files.items():
+        if not (dest / name).exists():
+            (dest / name).write_text(text, encoding="utf-8")
+    for name in ("app.db", "db.sqlite3"):
+        with sqlite3.connect(dest / name) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS urls (id INTEGER PRIMARY KEY, code TEXT)")
+            db.execute("INSERT INTO urls (code) VALUES ('sample1')")
+        db.close()
+    return dest
+
+
+def check_sample_data(report: GradeReport) -> Check:
+    """The reference with committed data files (``with_sample_data``) still scores 100."""
+    ok = report.outcome is Outcome.GRADED and report.score == 100.0
+    detail = "100" if ok else _shortfall(report)
+    return Check("reference with committed data files scores 100", ok, detail)
 
 
 def check_repeats(reports: Sequence[GradeReport]) -> Check:

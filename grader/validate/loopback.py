@@ -43,11 +43,14 @@ class LoopbackGrader:
                 self._repos[folder] = self.server.url_for(name)
             return self._repos[folder]
 
-    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport:
+    def __call__(
+        self, folder: Path, *, wall_seconds: int | None = None, python: str | None = None
+    ) -> GradeReport:
         settings = self.settings
         if wall_seconds is not None:
             settings = settings.model_copy(update={"max_wall_seconds": wall_seconds})
-        return grade(GradeRequest(url=self.url_for(folder), challenge=self.challenge), settings)
+        request = GradeRequest(url=self.url_for(folder), challenge=self.challenge, python=python)
+        return grade(request, settings)
 
 
 @contextmanager
@@ -66,8 +69,8 @@ class _Recording:
         self.inner = inner
         self.runs: list[SandboxRun] = []
 
-    def image_for(self, challenge: Challenge) -> str:
-        return self.inner.image_for(challenge)
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        return self.inner.image_for(challenge, python)
 
     def run(self, job: SandboxJob) -> SandboxRun:
         run = self.inner.run(job)

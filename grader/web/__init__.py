@@ -1,4 +1,6 @@
-"""The web app (FastAPI). For now only the REST intake; ``grader serve`` runs it."""
+"""The web app (FastAPI): pages for candidates and hiring teams, the REST API, webhooks.
+
+``grader serve`` runs it; docs/web.md describes it."""
 
 from grader.web.api import create_app
 

@@ -1,7 +1,9 @@
-"""REST intake: ``POST /submissions`` records and enqueues, ``GET /submissions/{id}`` reports.
+"""The app, and its REST intake: ``POST /submissions`` records and enqueues, ``GET
+/submissions/{id}`` reports, both for an API token of the caller's organisation.
 
 A thin adapter over :mod:`grader.queue.intake`, like the CLI. The web process never talks
-to Docker: it only writes the database and publishes to the broker.
+to Docker: it only writes the database and publishes to the broker. The pages and the rest
+of the API are in :mod:`grader.web.app`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import FastAPI, HTTPException, Query, Request, status
 from pydantic import AwareDatetime, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from grader.errors import ChallengeError, GraderError, RejectedError
 from grader.fetch import store_upload
-from grader.queue import CeleryPublisher, submit
+from grader.queue import submit
 from grader.settings import Settings, get_settings
-from grader.store import SubmissionNotFoundError, open_store
+from grader.store import SubmissionNotFoundError
+from grader.store.web_tables import OrgSubmissionTable
+from grader.web import app as web
+from grader.web.accounts import Principal
+from grader.web.deps import Services, Svc, api_scope
 
 
 class SubmissionIn(BaseModel):
@@ -49,23 +55,8 @@ class Accepted(BaseModel):
     commit: str
 
 
-class _Services:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.store = open_store(settings.effective_database_url)
-        self.publisher = CeleryPublisher(settings)
-
-    def close(self) -> None:
-        self.publisher.close()
-        self.store.close()
-
-
-def _services(request: Request) -> _Services:
-    services: _Services = request.app.state.services
-    return services
-
-
-Services = Annotated[_Services, Depends(_services)]
+READ = Annotated[Principal, api_scope("read", "submit", "admin")]
+SUBMIT = Annotated[Principal, api_scope("submit", "admin")]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,13 +64,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = _Services(settings or get_settings())
+        services = Services(settings or get_settings())
+        sender = web.start(app, services)
         try:
             yield
         finally:
-            app.state.services.close()
+            await web.stop(sender)
+            services.close()
 
-    app = FastAPI(title="grader", lifespan=lifespan)
+    app = FastAPI(
+        title="grader",
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # the default pages load assets from a CDN; /api/docs is offline
+        redoc_url=None,
+    )
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route(
         "/submissions",
@@ -96,15 +95,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response_model=Accepted,
     )
     app.add_api_route("/submissions/{submission_id}", read_submission, methods=["GET"])
+    web.install(app)
     return app
 
 
-def healthz(services: Services) -> dict[str, object]:
+def healthz(services: Svc) -> dict[str, object]:
     """Up, and the database answers."""
     return {"ok": True, "states": services.store.state_counts()}
 
 
-def create_submission(body: SubmissionIn, services: Services) -> Accepted:
+def create_submission(body: SubmissionIn, who: SUBMIT, services: Svc) -> Accepted:
     """Record a submission (its commit pinned now) and queue it for grading."""
     try:
         done = submit(
@@ -118,12 +118,14 @@ def create_submission(body: SubmissionIn, services: Services) -> Accepted:
         )
     except (RejectedError, ChallengeError) as exc:
         raise _http(status.HTTP_422_UNPROCESSABLE_CONTENT, exc) from exc
+    _link(services, who, done.id)
     return Accepted(id=done.id, queue=done.queue, commit=done.commit)
 
 
 async def create_archive_submission(
     request: Request,
-    services: Services,
+    who: SUBMIT,
+    services: Svc,
     challenge: Annotated[str, Query(min_length=3, max_length=255)],
     ref: Annotated[str | None, Query(max_length=255)] = None,
     deadline: AwareDatetime | None = None,
@@ -145,6 +147,7 @@ async def create_archive_submission(
         )
     except (RejectedError, ChallengeError) as exc:
         raise _http(status.HTTP_422_UNPROCESSABLE_CONTENT, exc) from exc
+    await run_in_threadpool(_link, services, who, done.id)
     return Accepted(id=done.id, queue=done.queue, commit=done.commit)
 
 
@@ -164,8 +167,28 @@ async def _capped_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_submission(submission_id: str, services: Services) -> SubmissionOut:
+def _link(services: Services, who: Principal, submission_id: str) -> None:
+    with services.db.begin() as session:
+        session.add(
+            OrgSubmissionTable(
+                submission_id=submission_id,
+                org_id=who.org_id,
+                candidate_name="(API)",
+                candidate_email="",
+                decision="",
+            )
+        )
+
+
+def read_submission(submission_id: str, who: READ, services: Svc) -> SubmissionOut:
     """State, per-phase timestamps, and the result once the current attempt is done."""
+    with services.db() as session:
+        link = session.get(OrgSubmissionTable, submission_id)
+    if link is None or link.org_id != who.org_id:  # another organisation's: same as missing
+        missing = SubmissionNotFoundError(
+            f"no submission with id {submission_id!r}", hint="use the id POST /submissions returned"
+        )
+        raise _http(status.HTTP_404_NOT_FOUND, missing)
     try:
         found = services.store.status(submission_id)
     except SubmissionNotFoundError as exc:

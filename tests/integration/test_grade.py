@@ -18,7 +18,7 @@ from grader.gitserve import GitServer, make_bare_repo
 from grader.models import GradeReport, Outcome, TestStatus
 from grader.pipeline import GradeRequest, grade
 from grader.sandbox.docker.container import LABEL_RUN, list_managed
-from grader.sandbox.layout import candidate_uid
+from grader.sandbox.uids import candidate_uid
 from grader.settings import Settings, get_settings
 
 pytestmark = pytest.mark.docker

@@ -19,9 +19,9 @@ class CountingDownloader:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, requirements: Sequence[str], dest: Path) -> Download:
+    def __call__(self, requirements: Sequence[str], dest: Path, *, timeout: float) -> Download:
         self.calls += 1
-        return pip_download(requirements, dest)
+        return pip_download(requirements, dest, timeout=timeout)
 
 
 def _challenge() -> Challenge:
@@ -75,4 +75,4 @@ def test_a_version_that_does_not_exist_fails_with_pips_reason(tmp_path: Path) ->
     assert dep.status == "failed"
     assert "six==0.0.0.1" in dep.detail
     assert prepared.wheels == ()
-    assert not list(Path(tmp_path / "wheels").glob("*/.complete"))
+    assert not list(Path(tmp_path / "wheels").glob("sets/*.json"))

@@ -51,7 +51,7 @@ def test_task_tracker_passes_every_check_from_the_command_line(
         main, ["challenges", "validate", "devops/task-tracker", "--mutants", "2"]
     )
     assert result.exit_code == 0, result.output
-    for line in ("reference scores 100", "3 runs of the reference agree", "sample cheating"):
+    for line in ("reference scores 100", "with committed data files", "sample cheating"):
         assert line in result.stdout
     assert "all passed" in result.stdout
 
@@ -65,7 +65,7 @@ def test_a_mutant_the_suite_does_not_notice_fails_validation(
     failed = [check for check in result.checks if not check.ok]
     assert [check.name for check in failed] == ["mutant usage text"], failed
     assert failed[0].detail.startswith("the suite does not notice greet.py")
-    assert len(result.checks) == 9  # reference, repeats, starter, samples x 5, one mutant
+    assert len(result.checks) == 10  # reference, repeats, starter, samples x 5, data, one mutant
 
 
 def test_manifest_is_written_from_what_the_judge_collects(

@@ -26,7 +26,7 @@ from grader.models import GradeReport
 from grader.pipeline import GradeRequest, grade
 from grader.sandbox import Sandbox
 from grader.sandbox.docker.container import LABEL_RUN, list_managed
-from grader.sandbox.layout import candidate_uid
+from grader.sandbox.uids import candidate_uid
 from grader.settings import Settings, get_settings
 from tests.integration.conftest import base_image, docker_client
 from tests.redteam.crafted import CRAFTED

@@ -188,8 +188,8 @@ class Rewriting:
         self._real = DockerSandbox(settings)
         self._rewrite = rewrite
 
-    def image_for(self, challenge: Challenge) -> str:
-        return self._real.image_for(challenge)
+    def image_for(self, challenge: Challenge, python: str) -> str:
+        return self._real.image_for(challenge, python)
 
     def run(self, job: SandboxJob) -> SandboxRun:
         try:

@@ -9,7 +9,7 @@ import docker
 import pytest
 
 from grader.models import Outcome, TestStatus
-from grader.sandbox.layout import candidate_uid
+from grader.sandbox.uids import candidate_uid
 from tests.redteam.conftest import IMAGE_LABEL, Grader, Ledger
 from tests.redteam.support import integrity_rules, message, seen, status, stray_processes
 
@@ -99,7 +99,7 @@ def test_setuid_binaries_grant_nothing(grade_repo: Grader) -> None:
 
 def test_known_escape_preconditions_are_absent(grade_repo: Grader) -> None:
     probe = seen(grade_repo("A11"))
-    assert probe["euid"] >= 61000
+    assert probe["euid"] >= 70000
     assert int(probe["cap_eff"], 16) == 0 and int(probe["cap_bnd"], 16) & ~0xE0 == 0
     assert probe["seccomp"] == "2"  # a filter is installed (Docker's default profile)
     assert probe["exe"] != "writable"
@@ -192,3 +192,21 @@ def test_a_candidate_dockerfile_is_never_built_or_run(
     assert report.image == base_image
     assert docker_client.images.list(filters={"label": IMAGE_LABEL}) == []
     assert not integrity_rules(report)
+
+
+def test_nothing_a_test_writes_survives_into_the_next(grade_repo: Grader) -> None:
+    report = grade_repo("A21")
+    probe = seen(report)
+    assert set(probe["written"].values()) == {True}, probe  # every place was writable...
+    assert seen(report, "after")["left"] == []  # ...and emptied before the next test
+
+
+def test_writable_space_fits_the_memory_limit_and_the_judge_is_killed_last(
+    grade_repo: Grader,
+) -> None:
+    report = grade_repo("A21")
+    probe = seen(report)
+    assert report.limits is not None
+    assert sum(probe["writable_mb"].values()) <= report.limits.memory_mb // 2, probe
+    assert probe["oom_self"] == 1000, probe
+    assert isinstance(probe["oom_judge"], int) and probe["oom_judge"] <= 0, probe

@@ -59,7 +59,7 @@ def test_docker_down_is_not_gradable(
 
 
 class _MissingImage(DockerSandbox):
-    def image_for(self, challenge: Challenge) -> str:
+    def image_for(self, challenge: Challenge, python: str) -> str:
         return "grader-redteam-missing:never-built"
 
 

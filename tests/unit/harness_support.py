@@ -3,7 +3,7 @@
 The layout mirrors docs/sandbox.md: a 0700 judge folder (tests, harness, out, wheels), a
 world-readable submission, a 1777 work folder and a deps folder, all under one 0755 base in
 /tmp so the candidate uid can reach what it should (pytest's own tmp_path is 0700).
-Candidate processes run as ``CANDIDATE_UID``, a uid of their own for these tests.
+Candidate processes run as ``CANDIDATE_UID``, a uid leased for this test process.
 """
 
 from __future__ import annotations
@@ -20,10 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox.uids import leased_uid
+
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = REPO / "grader" / "harness" / "grader_harness"
 FIXTURES = REPO / "tests" / "fixtures" / "challenges" / "fixture"
-CANDIDATE_UID = 61999
+# A uid of this test process's own, leased like a run's (held until the process exits): two
+# test runs on one host (worktrees, CI jobs) would otherwise kill each other's candidates.
+_LEASE = leased_uid(f"harness-tests-{os.getpid()}")
+CANDIDATE_UID = _LEASE.__enter__()
 CANDIDATE_PATH = "/usr/bin:/bin"
 
 
@@ -72,6 +77,7 @@ def candidate_env(base: Path, **extra: str) -> dict[str, str]:
         "GRADER_JUDGE_DIR": str(base / "judge"),
         "GRADER_SUBMISSION_DIR": str(base / "submission"),
         "GRADER_WORK_DIR": str(base / "work"),
+        "GRADER_SCRATCH_DIRS": str(base / "scratch"),
         "GRADER_DEPS_DIR": str(base / "deps"),
         "GRADER_CANDIDATE_UID": str(CANDIDATE_UID),
         "GRADER_CANDIDATE_PATH": CANDIDATE_PATH,
@@ -96,6 +102,8 @@ def lay_out(base: Path, tests: Path, submission: Path, wheels: tuple[Path, ...] 
     copy_readable(submission, base / "submission")
     (base / "work").mkdir(mode=0o1777)
     (base / "work").chmod(0o1777)
+    (base / "scratch").mkdir(mode=0o1777)
+    (base / "scratch").chmod(0o1777)
     (base / "deps").mkdir(mode=0o755)
 
 

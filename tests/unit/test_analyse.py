@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from grader.analyse import RULES, analyse, scan_checks
+from grader.analyse import RULES, analyse, core, scan_checks
+from grader.analyse.rules import Hit
 from grader.models import Finding
 from grader.testing import found
 
@@ -127,7 +130,12 @@ def test_rule_fires_on_a_small_snippet(rule: str, path: str, content: bytes, lin
 
 
 def test_every_rule_in_the_table_is_exercised() -> None:
-    exercised = {rule for rule, *_ in FIRES} | {"no-tests", "too-large", "leaked-tests"}
+    exercised = {rule for rule, *_ in FIRES} | {
+        "no-tests",
+        "too-large",
+        "leaked-tests",
+        "not-analysed",
+    }
     assert exercised == set(RULES)
 
 
@@ -278,3 +286,19 @@ def test_scan_checks_say_what_was_checked_and_found() -> None:
     assert checks["tamper scan"].startswith("2 files checked against ")
     assert checks["tamper scan"].endswith(": 1 finding, flagged")
     assert checks["hidden-test leak scan"] == "no hidden-test canary string or copy found"
+
+
+def test_a_rule_that_breaks_on_a_file_becomes_a_finding_and_the_other_files_are_analysed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(f: object) -> Iterator[Hit]:
+        raise RecursionError("maximum recursion depth exceeded")
+        yield  # pragma: no cover - makes this a generator like every rule family
+
+    monkeypatch.setattr(core, "INTEGRITY_RULES", (broken,))
+    files = {**TESTS, "app.py": b"x = 1\n", "notes.txt": b"\xe2\x80\xae hidden\n"}
+    findings = analyse(files)
+    broken_files = [f.path for f in findings if f.rule == "not-analysed"]
+    assert broken_files == ["app.py", "tests/test_app.py"]
+    assert all("RecursionError" in f.message for f in findings if f.rule == "not-analysed")
+    assert "bidi-control" in {f.rule for f in findings}  # the text scan still ran

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.challenge import Challenge
+from grader.challenge import Challenge, load_challenge
 from grader.errors import DockerUnavailableError
 from grader.gitserve import GitServer, make_bare_repo
-from grader.models import Feedback, GradeReport, Outcome, TestStatus
+from grader.models import Feedback, GradeReport, Outcome, PythonChoice, TestStatus
 from grader.pipeline import GradeRequest, grade
 from grader.report import render_markdown
 from grader.sandbox.layout import RUN_NONCE_VARIABLE
@@ -83,7 +83,7 @@ def test_the_judge_gets_the_image_the_hidden_tests_the_harness_and_a_fresh_nonce
     _grade(challenge, served, sandbox)
     _grade(challenge, served, sandbox)
     first, second = sandbox.jobs
-    assert first.image == FAKE_IMAGE and first.services == ()
+    assert first.image == f"{FAKE_IMAGE}-python3.11" and first.services == ()
     assert "tests/test_hidden.py" in first.judge_files
     assert "harness/grader_harness/judge.py" in first.judge_files
     assert first.env[RUN_NONCE_VARIABLE] != second.env[RUN_NONCE_VARIABLE]
@@ -186,3 +186,51 @@ def test_the_challenges_feedback_policy_is_recorded_even_when_not_gradable(
     report = _grade(strict, served, FakeSandbox(fault=DockerUnavailableError("gone")))
     assert report.outcome is Outcome.NOT_GRADABLE
     assert report.feedback is Feedback.NONE and report.run_facts is None
+
+
+def _offering(challenge: Challenge, *pythons: str) -> Challenge:
+    toml = challenge.root / "challenge.toml"
+    listed = ", ".join(f'"{p}"' for p in pythons)
+    toml.write_text(toml.read_text() + f"\n[runtime]\npython = [{listed}]\n")
+    return load_challenge(challenge.root)
+
+
+@pytest.fixture
+def served_pep695(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    """A submission that needs Python 3.12+ and says so in pyproject.toml."""
+    submission = tmp_path / "pep695"
+    submission.mkdir()
+    (submission / "solution.py").write_text(
+        "def first[T](items: list[T]) -> T:\n    return items[0]\n"
+    )
+    (submission / "pyproject.toml").write_text(
+        '[project]\nname = "s"\nrequires-python = ">=3.12"\n'
+    )
+    with GitServer(tmp_path / "git695") as server:
+        make_bare_repo(submission, server.root, "pep695")
+        base = get_settings()
+        allow = (*base.repo_allowlist, server.base_url + "/")
+        yield server.url_for("pep695"), base.model_copy(update={"repo_allowlist": allow})
+
+
+def test_the_candidates_requires_python_picks_the_image_and_the_report_says_why(
+    challenge: Challenge, served_pep695: tuple[str, Settings]
+) -> None:
+    offering = _offering(challenge, "3.11", "3.13")
+    sandbox = FakeSandbox(judge_answer(offering))
+    report = _grade(offering, served_pep695, sandbox)
+    assert sandbox.jobs[0].image == f"{FAKE_IMAGE}-python3.13"
+    assert report.python == PythonChoice(
+        "3.13", "requires-python in pyproject.toml asks for '>=3.12'"
+    )
+    assert "| Python | 3.13: requires-python in pyproject.toml asks for" in render_markdown(report)
+
+
+def test_a_python_the_challenge_does_not_offer_runs_on_its_default_and_says_so(
+    challenge: Challenge, served_pep695: tuple[str, Settings]
+) -> None:
+    sandbox = FakeSandbox(judge_answer(challenge))
+    report = _grade(challenge, served_pep695, sandbox)
+    assert sandbox.jobs[0].image == f"{FAKE_IMAGE}-python3.11"
+    assert report.python is not None and report.python.version == "3.11"
+    assert "does not offer (3.11); ran on its default 3.11" in report.python.reason

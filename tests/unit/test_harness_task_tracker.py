@@ -7,7 +7,9 @@ collects exactly its manifest. Candidate code runs as another uid, as in the con
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import shutil
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -80,7 +82,9 @@ def test_suite_collects_exactly_the_manifest_with_a_category_each(
 def test_starter_runs_but_scores_low(grade: Callable[[Path], JudgeRun]) -> None:
     run = grade(ROOT / "starter")
     assert score(run) < 10
-    assert run.of("fact") == [{"event": "fact", "key": "entry_point", "value": "task_cli.py"}]
+    assert run.of("fact") == [
+        {"event": "fact", "key": "entry_point", "value": "README: python task_cli.py"}
+    ]
 
 
 @pytest.mark.slow
@@ -128,15 +132,32 @@ def find_entry_point(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path
 def test_entry_point_search_order(tmp_path: Path, find_entry_point: Callable[[Path], Any]) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "cli.py").write_text("", encoding="utf-8")
-    assert find_entry_point(tmp_path) == (["python3", "src/cli.py"], "src/cli.py")
+    found = find_entry_point(tmp_path)
+    assert (found.argv, found.how) == (("python3", "{code}/src/cli.py"), "src/cli.py")
     (tmp_path / "main.py").write_text("", encoding="utf-8")
-    assert find_entry_point(tmp_path)[1] == "main.py"
+    assert find_entry_point(tmp_path).how == "main.py"
+    (tmp_path / "README.md").write_text("Run `python3 main.py add x`\n", encoding="utf-8")
+    assert find_entry_point(tmp_path).how == "README: python main.py"
     scripts = '[project.scripts]\ntask-cli = "tracker_app.cli:run"\n'
     (tmp_path / "pyproject.toml").write_text(f"[project]\nname = 'x'\n{scripts}", encoding="utf-8")
-    argv, how = find_entry_point(tmp_path)
-    assert argv[:2] == ["python3", "-c"] and "import tracker_app.cli as m" in argv[2]
-    assert how.endswith("tracker_app.cli:run")
+    found = find_entry_point(tmp_path)
+    assert (
+        found.argv[:2] == ("python3", "-c") and "from tracker_app.cli import run" in found.argv[2]
+    )
+    assert found.how.endswith("tracker_app.cli:run")
     (tmp_path / "pyproject.toml").write_text(
         '[project.scripts]\ntask-cli = "os; import evil:x"\n', encoding="utf-8"
     )
-    assert find_entry_point(tmp_path)[1] == "main.py"
+    assert find_entry_point(tmp_path).how == "README: python main.py"
+
+
+def test_a_committed_tasks_json_is_not_the_starting_state(
+    grade: Callable[[Path], JudgeRun], tmp_path: Path
+) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "reference", reference)
+    when = "2024-01-01T00:00:00"
+    sample = {"id": 1, "description": "Old", "status": "todo", "createdAt": when, "updatedAt": when}
+    (reference / "tasks.json").write_text(json.dumps([sample]), encoding="utf-8")
+    run = grade(reference)
+    assert set(run.statuses.values()) == {"passed"}, run.messages

@@ -17,6 +17,7 @@ from grader.cli import main
 from grader.settings import PROJECT_ROOT, get_settings
 from grader.store import open_store
 from grader.web import create_app
+from tests.web_support import api_token
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "challenges"
 # kombu's SQLite broker declares a ``lazy="noload"`` relationship, which SQLAlchemy 2.1
@@ -31,12 +32,15 @@ def _fixture_challenges(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def post(path: str, **kwargs: Any) -> httpx.Response:
+    """POST with an API token of scope ``submit`` (the intake needs one)."""
+    headers = {"Authorization": f"Bearer {api_token()}"}
+
     async def request() -> httpx.Response:
         app = create_app()
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://grader") as http:
-                return await http.post(path, **kwargs)
+                return await http.post(path, headers=headers, **kwargs)
 
     return asyncio.run(request())
 

@@ -28,7 +28,8 @@ class FakeDownloader:
         self.broken = set(broken)
         self.unreachable = unreachable
 
-    def __call__(self, requirements: Sequence[str], dest: Path) -> Download:
+    def __call__(self, requirements: Sequence[str], dest: Path, *, timeout: float) -> Download:
+        assert timeout > 0
         self.calls.append(list(requirements))
         if self.unreachable:
             return Download(error="package index unreachable", unreachable=True)
@@ -288,7 +289,9 @@ def test_an_unreachable_index_fails_everything_once_and_warns(
 
 def test_a_failed_download_leaves_nothing_in_the_cache(tmp_path: Path) -> None:
     _run(tmp_path, {"requirements.txt": b"nosuchpkg\n"}, FakeDownloader(broken=["nosuchpkg"]))
-    assert list((tmp_path / "home" / "wheels").iterdir()) == []
+    cache = tmp_path / "home" / "wheels"
+    assert sorted(p.name for p in cache.iterdir()) == ["sets", "store"]
+    assert list(cache.rglob("*.*")) == []
 
 
 def test_nothing_declared_means_nothing_downloaded(tmp_path: Path) -> None:

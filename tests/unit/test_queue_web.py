@@ -1,4 +1,5 @@
-"""The REST intake and the queue's CLI, on a SQLite store and the embedded SQLite broker."""
+"""The REST intake (behind an API token) and the queue's CLI, on a SQLite store and the
+embedded SQLite broker."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.orm import sessionmaker
 
 from grader.cli import main
 from grader.settings import PROJECT_ROOT, get_settings
 from grader.store import open_store
-from grader.web import create_app
+from grader.store.web_tables import OrgSubmissionTable
+from grader.web import accounts, create_app, tokens
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "challenges"
 
@@ -25,21 +28,38 @@ def _fixture_challenges(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Client:
-    """Requests through ``httpx.ASGITransport``, inside the app's lifespan, one app per call."""
+    """Requests through ``httpx.ASGITransport``, inside the app's lifespan, one app per call,
+    with an API token of scope ``submit`` unless told otherwise."""
 
-    def get(self, path: str) -> httpx.Response:
-        return asyncio.run(self._request("GET", path))
+    def __init__(self) -> None:
+        self.org, self.token = _organisation()
 
-    def post(self, path: str, json: dict[str, str]) -> httpx.Response:
-        return asyncio.run(self._request("POST", path, json=json))
+    def get(self, path: str, token: str | None = None) -> httpx.Response:
+        return asyncio.run(self._request("GET", path, token))
 
-    @staticmethod
-    async def _request(method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def post(self, path: str, json: dict[str, str], token: str | None = None) -> httpx.Response:
+        return asyncio.run(self._request("POST", path, token, json=json))
+
+    async def _request(
+        self, method: str, path: str, token: str | None, **kwargs: Any
+    ) -> httpx.Response:
         app = create_app()
+        headers = {"Authorization": f"Bearer {self.token if token is None else token}"}
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://grader") as http:
-                return await http.request(method, path, **kwargs)
+                return await http.request(method, path, headers=headers, **kwargs)
+
+
+def _organisation() -> tuple[str, str]:
+    """An organisation with one admin and an API token of scope ``submit``."""
+    with open_store(get_settings().effective_database_url) as store:
+        db = sessionmaker(store.engine, expire_on_commit=False)
+        org = accounts.create_org(db, "Acme")
+        user = accounts.create_user(
+            db, org_id=org, email="a@acme.test", name="A", role="admin", password="p" * 12
+        )
+        return org, tokens.create(db, accounts.Principal(user, org, "admin", "A"), "ci", "submit")
 
 
 @pytest.fixture
@@ -47,9 +67,9 @@ def client() -> Client:
     return Client()
 
 
-def _enqueue() -> str:
+def _enqueue(org: str | None = None) -> str:
     with open_store(get_settings().effective_database_url) as store:
-        return store.enqueue(
+        submission = store.enqueue(
             "https://github.com/a/b",
             None,
             "e" * 40,
@@ -58,6 +78,10 @@ def _enqueue() -> str:
             queue="default",
             deadline_seconds=60,
         )
+        if org is not None:
+            with sessionmaker(store.engine).begin() as session:
+                session.add(OrgSubmissionTable(submission_id=submission, org_id=org, decision=""))
+        return submission
 
 
 def test_health_reports_the_database_answers(client: Client) -> None:
@@ -83,8 +107,18 @@ def test_an_unknown_challenge_is_a_422_naming_the_known_ones(client: Client) -> 
     assert "fixture/functions" in answer.json()["detail"]["hint"]
 
 
+def test_the_intake_needs_an_api_token(client: Client) -> None:
+    answer = client.post("/submissions", json={"repo_url": "x", "challenge": "a/b"}, token="")
+    assert answer.status_code == 401
+    assert client.get(f"/submissions/{_enqueue(client.org)}", token="gr_forged").status_code == 401
+
+
+def test_a_submission_of_another_organisation_is_a_404(client: Client) -> None:
+    assert client.get(f"/submissions/{_enqueue()}").status_code == 404
+
+
 def test_a_submission_reads_back_with_its_state_and_timestamps(client: Client) -> None:
-    submission = _enqueue()
+    submission = _enqueue(client.org)
     answer = client.get(f"/submissions/{submission}").json()
     assert (answer["state"], answer["queue"], answer["attempt"]) == ("queued", "default", 1)
     assert answer["phases"]["queued"] and answer["phases"]["started"] is None

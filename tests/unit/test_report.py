@@ -113,7 +113,7 @@ def test_json_has_exactly_the_documented_keys_in_order() -> None:
         "run_id", "outcome", "score", "reason", "repo_url", "ref", "commit", "challenge",
         "tests", "categories", "findings", "dependencies", "timings", "started_at",
         "finished_at", "image", "image_digest", "limits", "feedback", "integrity",
-        "comparison", "run_facts",
+        "comparison", "run_facts", "python",
     ]  # fmt: skip
     assert data["integrity"][0] == {"name": "tamper scan", "found": data["integrity"][0]["found"]}
     assert data["run_facts"]["recorded"]["candidate started as"] == "cli: python -m todo"

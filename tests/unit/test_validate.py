@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from grader.challenge import Challenge
+from grader.challenge import Challenge, load_challenge
 from grader.cli.challenges import _table
 from grader.errors import ChallengeError
 from grader.models import GradeReport, Outcome, TestResult, TestStatus
@@ -26,6 +26,7 @@ from grader.validate.checks import (
     check_variant,
     load_bands,
     variant_design,
+    with_sample_data,
 )
 from grader.validate.mutants import Mutant, auto_sites, plan_mutants
 
@@ -249,9 +250,13 @@ class FakeGrader:
     def __init__(self, scores: dict[str, float]) -> None:
         self.scores = scores
         self.calls: list[tuple[Path, int | None]] = []
+        self.pythons: list[str | None] = []
 
-    def __call__(self, folder: Path, *, wall_seconds: int | None = None) -> GradeReport:
+    def __call__(
+        self, folder: Path, *, wall_seconds: int | None = None, python: str | None = None
+    ) -> GradeReport:
         self.calls.append((folder, wall_seconds))
+        self.pythons.append(python)
         if folder.name.startswith("m"):  # a mutant copy
             return scored(50, failed=2)
         default = 100.0 if folder.name.startswith("variant-") else None
@@ -283,7 +288,15 @@ def a_challenge(tmp_path: Path) -> Challenge:
 def test_every_check_runs_in_order_and_passes_for_a_sound_challenge(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
     grader = FakeGrader(
-        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 95,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
     )
     checks = run_checks(challenge, grader, mutants=2, jobs=2)
     assert [c.name for c in checks][:4] == [
@@ -298,10 +311,43 @@ def test_every_check_runs_in_order_and_passes_for_a_sound_challenge(tmp_path: Pa
     assert graded.count("reference") == 3  # the first run is reused as the first repeat
 
 
+def test_the_reference_must_score_100_on_every_python_the_challenge_offers(
+    tmp_path: Path,
+) -> None:
+    challenge = a_challenge(tmp_path)
+    toml = challenge.root / "challenge.toml"
+    toml.write_text(toml.read_text() + '\n[runtime]\npython = ["3.11", "3.13"]\n')
+    grader = FakeGrader(
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 95,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
+    )
+    checks = run_checks(load_challenge(challenge.root), grader, mutants=0)
+    assert [c.name for c in checks][:2] == [
+        "reference scores 100",
+        "reference scores 100 on Python 3.13",
+    ]
+    assert grader.pythons.count("3.13") == 1 and set(grader.pythons) == {None, "3.13"}
+
+
 def test_mutants_run_under_a_wall_limit_from_the_references_own_time(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
     grader = FakeGrader(
-        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 95,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
     )
     run_checks(challenge, grader, mutants=1, jobs=1)
     walls = {folder.name: wall for folder, wall in grader.calls}
@@ -312,7 +358,15 @@ def test_mutants_run_under_a_wall_limit_from_the_references_own_time(tmp_path: P
 def test_a_sample_out_of_band_fails_only_its_own_check(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
     grader = FakeGrader(
-        {"reference": 100, "starter": 0, "strong": 80, "partial": 50, "broken": 0, "cheating": 5}
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 80,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
     )
     failed = [c.name for c in run_checks(challenge, grader, mutants=0) if not c.ok]
     assert failed == ["sample strong in band 90-100"]
@@ -320,8 +374,8 @@ def test_a_sample_out_of_band_fails_only_its_own_check(tmp_path: Path) -> None:
 
 def test_every_variant_is_listed_in_the_report_and_a_low_one_fails(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
-    scores = {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0}
-    grader = FakeGrader({**scores, "cheating": 5, "variant-src": 60})
+    scores = {"reference": 100, "data": 100, "starter": 0, "strong": 95, "partial": 50}
+    grader = FakeGrader({**scores, "broken": 0, "cheating": 5, "variant-src": 60})
     checks = {c.name: c for c in run_checks(challenge, grader, mutants=0)}
     listed = sorted(name for name in checks if name.startswith("variant "))
     assert listed == [f"variant {v} scores at least 95" for v in VARIANTS]
@@ -340,7 +394,15 @@ def test_two_mutants_on_one_line_are_graded_apart(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
     (challenge.root / "reference" / "calc.py").write_text("def f(x):\n    return x + 1 - 2\n")
     grader = FakeGrader(
-        {"reference": 100, "starter": 0, "strong": 95, "partial": 50, "broken": 0, "cheating": 5}
+        {
+            "reference": 100,
+            "data": 100,
+            "starter": 0,
+            "strong": 95,
+            "partial": 50,
+            "broken": 0,
+            "cheating": 5,
+        }
     )
     checks = [c for c in run_checks(challenge, grader, mutants=3) if c.name.startswith("mutant")]
     assert [c.name for c in checks].count("mutant constant calc.py:2") == 2
@@ -358,3 +420,25 @@ def test_the_table_prints_names_as_written() -> None:
     console.print(_table(result))
     text = console.export_text()
     assert "mutant constant app.py:100: [bold]" in text and "a [red]b" in text and "FAIL" in text
+
+
+def test_the_reference_with_committed_data_files_must_still_score_100(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    scores = {"reference": 100, "data": 60, "starter": 0, "strong": 95, "partial": 50}
+    grader = FakeGrader({**scores, "broken": 0, "cheating": 5})
+    checks = {c.name: c for c in run_checks(challenge, grader, mutants=0)}
+    check = checks["reference with committed data files scores 100"]
+    assert not check.ok and check.detail.startswith("scored 60")
+    (data,) = [folder for folder, _wall in grader.calls if folder.name == "data"]
+    assert data.name == "data"
+
+
+def test_sample_data_is_laid_over_a_copy_of_the_reference(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "tasks.json").write_text("[]")
+    copy = with_sample_data(reference, tmp_path / "copy")
+    assert (copy / "tasks.json").read_text() == "[]"  # the reference's own file is kept
+    assert {p.name for p in copy.iterdir()} == {"tasks.json", ".env", "app.db", "db.sqlite3"}
+    assert (copy / "app.db").read_bytes().startswith(b"SQLite format 3")
+    assert not (reference / ".env").exists()

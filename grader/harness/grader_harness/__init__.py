@@ -7,6 +7,7 @@ imports only the standard library (and pytest, in ``plugin``): it is copied into
 
 from .cli import CliResult, run_cli
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
+from .parse import parse_in_child
 from .results import record_fact
 from .rpc import FunctionsClient, functions
 from .service import serve_app
@@ -20,6 +21,7 @@ __all__ = [
     "CliResult",
     "FunctionsClient",
     "functions",
+    "parse_in_child",
     "read_file",
     "record_fact",
     "run_cli",

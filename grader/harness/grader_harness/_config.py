@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-CANDIDATE_UID = 61000
+CANDIDATE_UID = 70000  # the worker passes each run its own leased uid (grader/sandbox/uids.py)
 DEFAULT_TEST_SECONDS = 30.0
 DEFAULT_NPROC = 256
 FSIZE_BYTES = 256 * 1024 * 1024
@@ -58,6 +58,17 @@ def deps_dir() -> Path:
     return _path("GRADER_DEPS_DIR", Path("/deps"))
 
 
+def scratch_dirs() -> list[Path]:
+    """Shared writable folders besides the work folder, emptied between tests.
+
+    In the container ``/tmp`` and ``/dev/shm``; on a host run (``GRADER_WORK_DIR`` set) only
+    what ``GRADER_SCRATCH_DIRS`` names, so a developer's ``/tmp`` is never touched.
+    """
+    default = "" if os.environ.get("GRADER_WORK_DIR") else "/tmp:/dev/shm"  # noqa: S108
+    value = os.environ.get("GRADER_SCRATCH_DIRS", default)
+    return [Path(part) for part in value.split(":") if part]
+
+
 def results_file() -> Path:
     return out_dir() / "results.jsonl"
 
@@ -81,7 +92,8 @@ def candidate_uid() -> int:
 
 
 def candidate_path() -> str:
-    return os.environ.get("GRADER_CANDIDATE_PATH", "") or CANDIDATE_PATH
+    """Console scripts of the candidate's dependencies (and ``python``) first, then the image's."""
+    return os.environ.get("GRADER_CANDIDATE_PATH", "") or f"{deps_dir()}/bin:{CANDIDATE_PATH}"
 
 
 def service_env() -> dict[str, str]:

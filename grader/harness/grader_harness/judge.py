@@ -8,6 +8,7 @@ status. Paths come from ``_config`` (``GRADER_*`` variables override the contain
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,15 @@ def install_wheels(wheels: list[Path], target: Path) -> str:
     return ""
 
 
+def link_python(deps: Path) -> None:
+    """``python`` on the candidate's PATH, as on a developer's machine (images ship python3)."""
+    folder = deps / "bin"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = shutil.which("python3") or sys.executable
+    if shutil.which("python") is None and not (folder / "python").exists():
+        (folder / "python").symlink_to(target)
+
+
 def pytest_args(tests: Path) -> list[str]:
     return [
         *("-c", str(HARNESS_ROOT / "grader_harness" / "pytest.ini")),
@@ -53,6 +63,7 @@ def main() -> int:
     out.write_text("", encoding="utf-8")
     wheels = sorted(_config.wheels_dir().glob("*.whl"))
     problem = install_wheels(wheels, _config.deps_dir())
+    link_python(_config.deps_dir())
     if problem:
         results.append(out, {"event": "prepare", "ok": False, "message": results.shorten(problem)})
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

@@ -21,7 +21,7 @@ import pytest
 
 from . import _config, _proc, _uid, canary, results
 from .errors import CandidateError, CandidateResourceLimit, CandidateTimeout, CandidateVerdict
-from .workspace import current_workspace, reset_workspace
+from .workspace import current_workspace, reset_workspace, reset_writable
 
 _states: dict[str, dict[str, Any]] = {}
 _hidden_failures = 0  # failed reports of hidden tests (the canary's own failure is expected)
@@ -151,8 +151,9 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     with _backstop():
         yield
         reset_workspace()
-        if not _proc.sessions_active():
+        if not _proc.sessions_active():  # a module's app may still run: its state is its own
             _uid.kill_all()
+            reset_writable()
 
 
 @pytest.fixture(scope="session")

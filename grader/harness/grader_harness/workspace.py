@@ -2,8 +2,12 @@
 
 The copy is made *by* the candidate uid (``cp -a`` run as the candidate), so the candidate can
 write there and the judge, lacking ``CAP_DAC_OVERRIDE``, only reads what the candidate leaves
-readable. Each test gets its own workspace, created on first use; it is the helpers' default
-``cwd`` and is removed (again by the candidate uid) when the test ends.
+readable. Runtime data the candidate committed (``*.db``, ``*.sqlite*``, ``.env``) is left out
+of every copy: a program starts from a clean state, as on a user's machine. Each test gets its
+own workspace, created on first use; it is the helpers' default ``cwd``. After
+:func:`use_empty_workspace` (CLIs), the workspace is a fresh, empty folder and the program
+lives in :func:`current_code`, as a user runs a tool from their own folder. Between tests
+:func:`reset_writable` empties every place the candidate could write.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from ._proc import CandidateProcess
 log = logging.getLogger(__name__)
 
 _COPY_SECONDS = 120.0
+DATA_FILES = ("*.db", "*.sqlite", "*.sqlite3", ".env")
 _numbers = itertools.count(1)
 _current: Path | None = None
+_code: Path | None = None
+_empty = False
 
 
 def _run_as_candidate(argv: list[str], cwd: Path, seconds: float) -> tuple[int | None, str, str]:
@@ -33,35 +40,74 @@ def _run_as_candidate(argv: list[str], cwd: Path, seconds: float) -> tuple[int |
     return code, proc.stdout.text(), proc.stderr.text()
 
 
-def new_workspace() -> Path:
-    """A new ``ws-<n>`` folder holding a copy of the submission, created by the candidate uid."""
+def _new_folder(prefix: str, script: str) -> Path:
     base = _config.work_dir()
-    path = next(p for p in (base / f"ws-{n}" for n in _numbers) if not p.exists())
-    source = str(_config.submission_dir())
-    code, _out, err = _run_as_candidate(["cp", "-a", "--", source, str(path)], base, _COPY_SECONDS)
+    path = next(p for p in (base / f"{prefix}-{n}" for n in _numbers) if not p.exists())
+    argv = ["sh", "-c", script, "sh", str(_config.submission_dir()), str(path)]
+    code, _out, err = _run_as_candidate(argv, base, _COPY_SECONDS)
     if code != 0:
-        msg = f"could not copy the submission into {path}: {err.strip()[-500:] or 'timed out'}"
+        msg = f"could not make {path}: {err.strip()[-500:] or 'timed out'}"
         raise RuntimeError(msg)
     return path
 
 
+def new_workspace() -> Path:
+    """A new ``ws-<n>`` copy of the submission without committed runtime data files."""
+    names = " -o ".join(f"-name '{pattern}'" for pattern in DATA_FILES)
+    script = f'cp -a -- "$1" "$2" && find "$2" \\( {names} \\) -type f -delete'
+    return _new_folder("ws", script)
+
+
+def use_empty_workspace() -> None:
+    """From now on each test's workspace is an empty folder; the program is in ``current_code``."""
+    global _empty  # noqa: PLW0603 - set once by a challenge's conftest
+    _empty = True
+
+
+def current_code() -> Path:
+    """The running test's copy of the submission (the workspace itself, unless it is empty)."""
+    global _code  # noqa: PLW0603 - one test runs at a time in the judge
+    if not _empty:
+        return current_workspace()
+    if _code is None:
+        _code = new_workspace()
+    return _code
+
+
 def current_workspace() -> Path:
-    """The running test's workspace, created on first use."""
+    """The running test's workspace (its working folder), created on first use."""
     global _current  # noqa: PLW0603 - one test runs at a time in the judge
     if _current is None:
-        _current = new_workspace()
+        _current = _new_folder("run", 'mkdir -m 0755 -- "$2"') if _empty else new_workspace()
     return _current
 
 
 def reset_workspace() -> None:
-    """Forget the current workspace and delete it as the candidate (called between tests)."""
-    global _current
-    path, _current = _current, None
-    if path is None:
-        return
-    code, _out, err = _run_as_candidate(["rm", "-rf", "--", str(path)], path.parent, _COPY_SECONDS)
-    if code != 0:
-        log.warning("could not remove workspace %s: %s", path, err.strip()[-500:])
+    """Forget the current workspace and code copy, deleting them as the candidate."""
+    global _current, _code  # noqa: PLW0603
+    paths = [p for p in (_current, _code) if p is not None]
+    _current = _code = None
+    for path in paths:
+        code, _out, err = _run_as_candidate(
+            ["rm", "-rf", "--", str(path)], path.parent, _COPY_SECONDS
+        )
+        if code != 0:
+            log.warning("could not remove workspace %s: %s", path, err.strip()[-500:])
+
+
+def reset_writable() -> None:
+    """Delete everything the candidate left in the work folder, ``/tmp`` and ``/dev/shm``.
+
+    Run as the candidate uid once no candidate process is left: it removes exactly what the
+    candidate may remove (its own files; the judge's stay, thanks to the sticky bit), so no
+    file, counter or cache survives from one hidden test into the next.
+    """
+    folders = [_config.work_dir(), *_config.scratch_dirs()]
+    script = 'for d in "$@"; do find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} + ; done'
+    argv = ["sh", "-c", script, "sh", *(str(f) for f in folders if f.is_dir())]
+    code, _out, err = _run_as_candidate(argv, _config.work_dir(), _COPY_SECONDS)
+    if code not in (0, 1):  # 1: some entries were the judge's, as expected
+        log.warning("could not empty the candidate's writable folders: %s", err.strip()[-500:])
 
 
 def read_file(path: str | Path, *, cwd: str | Path | None = None) -> str:

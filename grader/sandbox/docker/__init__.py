@@ -24,7 +24,7 @@ from grader.sandbox.docker.images import (
 )
 from grader.sandbox.docker.reap import reap
 from grader.sandbox.docker.services import run_with_services
-from grader.sandbox.port import Progress, ReapedSandbox, SandboxJob, WheelDownloader
+from grader.sandbox.port import LiveRuns, Progress, ReapedSandbox, SandboxJob, WheelDownloader
 from grader.settings import Settings
 
 __all__ = ["DockerSandbox"]
@@ -55,13 +55,13 @@ class DockerSandbox:
             self._client = connect(self._settings.docker_host)
         return self._client
 
-    def image_for(self, challenge: Challenge) -> str:
+    def image_for(self, challenge: Challenge, python: str) -> str:
         return ensure_challenge_image(
-            self.client, challenge, self._settings, self._progress, self._downloader
+            self.client, challenge, self._settings, self._progress, self._downloader, python=python
         )
 
-    def prepare_base(self) -> str:
-        return ensure_base_image(self.client, self._settings, self._progress)
+    def prepare_base(self, python: str) -> str:
+        return ensure_base_image(self.client, self._settings, self._progress, python=python)
 
     def run(self, job: SandboxJob) -> SandboxRun:
         runtime = self._settings.sandbox_runtime
@@ -96,14 +96,18 @@ class DockerSandbox:
                 )
             )
         for challenge in challenges:
-            tag = challenge_tag(challenge, settings)
-            present = image_exists(client, tag)
-            fix = "" if present else "grader setup"
-            checks.append(HealthCheck(f"image {challenge.id}", present, tag, fix))
+            for python in challenge.spec.runtime.pythons:
+                tag = challenge_tag(challenge, settings, python)
+                present = image_exists(client, tag)
+                fix = "" if present else "grader setup"
+                checks.append(HealthCheck(f"image {challenge.id} ({python})", present, tag, fix))
         return tuple(checks)
 
-    def reap(self, older_than_seconds: int) -> tuple[ReapedSandbox, ...]:
-        return tuple(reap(self.client, older_than_seconds=older_than_seconds))
+    def reap(
+        self, older_than_seconds: int, *, live: LiveRuns | None = None, dry_run: bool = False
+    ) -> tuple[ReapedSandbox, ...]:
+        found = reap(self.client, older_than_seconds=older_than_seconds, live=live, dry_run=dry_run)
+        return tuple(found)
 
     def close(self) -> None:
         if self._client is not None:

@@ -33,6 +33,7 @@ from grader.sandbox.layout import (
     judge_env,
 )
 from grader.sandbox.port import SandboxJob
+from grader.sandbox.uids import leased_uid
 from grader.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,16 @@ def run_container(
 
     ``runtime`` is the OCI runtime the daemon knows it by (``runc``, ``runsc``);
     ``network_mode`` is ``none`` or ``container:<id>`` to join a sidecar's loopback namespace.
+    The candidate uid is leased for as long as the container lives (``uids.leased_uid``).
     """
-    container_id = _create(client, job, runtime, network_mode)
+    with leased_uid(job.run_id) as uid:
+        return _run_as(client, job, uid, runtime, network_mode)
+
+
+def _run_as(
+    client: docker.DockerClient, job: SandboxJob, uid: int, runtime: str, network_mode: str
+) -> SandboxRun:
+    container_id = _create(client, job, uid, runtime, network_mode)
     try:
         _put(client, container_id, JUDGE_DIR, _tar_of(job.judge_files, dir_mode=0o700))
         _put(client, container_id, SUBMISSION_DIR, job.submission_tar)
@@ -112,17 +121,20 @@ def run_container(
     )
 
 
-def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_mode: str) -> str:
+def _create(
+    client: docker.DockerClient, job: SandboxJob, uid: int, runtime: str, network_mode: str
+) -> str:
     limits = job.limits
+    # tmpfs pages count against the memory limit: what the candidate may write (/work, /tmp,
+    # /dev/shm) stays under half of it, so filling them cannot crowd out the judge.
+    writable = min(limits.disk_mb, limits.memory_mb // 2)
     host_config = client.api.create_host_config(
         network_mode=network_mode,
         runtime=runtime,
         read_only=True,
         tmpfs={
-            WORK_DIR: f"rw,nosuid,nodev,size={limits.disk_mb}m,nr_inodes=200k,mode=1777",
-            # tmpfs pages count against the memory limit: /tmp gets no more than /work
-            SCRATCH_DIR: f"rw,nosuid,nodev,noexec,size={min(256, limits.disk_mb)}m,"
-            "nr_inodes=50k,mode=1777",
+            WORK_DIR: f"rw,nosuid,nodev,size={writable * 3 // 4}m,nr_inodes=200k,mode=1777",
+            SCRATCH_DIR: f"rw,nosuid,nodev,noexec,size={writable // 8}m,nr_inodes=50k,mode=1777",
             # exec: binary wheels (.so) load from here; Docker mounts tmpfs noexec by default.
             DEPS_DIR: "rw,exec,nosuid,nodev,size=1024m,mode=0755",
         },
@@ -134,6 +146,7 @@ def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_
         cap_add=["SETUID", "SETGID", "KILL"],
         security_opt=["no-new-privileges"],
         ipc_mode="private",
+        shm_size=f"{max(4, writable // 8)}m",  # Docker reads 0 as its 64 MB default
         init=True,
         ulimits=[Ulimit(name="core", soft=0, hard=0), Ulimit(name="nofile", soft=1024, hard=1024)],
         log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
@@ -144,7 +157,7 @@ def _create(client: docker.DockerClient, job: SandboxJob, runtime: str, network_
             command=list(JUDGE_COMMAND),
             user="0:0",
             working_dir=JUDGE_DIR,
-            environment=judge_env(job.run_id, limits, job.env),
+            environment=judge_env(uid, limits, job.env),
             volumes=[JUDGE_DIR, SUBMISSION_DIR],
             host_config=host_config,
             labels={

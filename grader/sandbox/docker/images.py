@@ -1,9 +1,10 @@
-"""The runner base image and each challenge's image, built only when their inputs change.
+"""The runner base images and each challenge's images, built only when their inputs change.
 
-The base is built offline: a Debian ``debootstrap`` rootfs with Python, pytest and pip,
-turned into an image with ``docker import``. Its tag carries a hash of the recipe, so a
-changed recipe builds a new image and an unchanged one is reused. A challenge image is
-``FROM`` the base (build argument ``RUNNER_BASE``) and tagged with a hash of its inputs.
+A base is built offline per Python version: a Debian ``debootstrap`` rootfs with Python,
+pytest and pip (3.11 from bookworm, 3.13 from trixie), turned into an image with ``docker
+import``. Its tag carries a hash of the recipe, so a changed recipe builds a new image and an
+unchanged one is reused. A challenge image is ``FROM`` the base of one Python version (build
+argument ``RUNNER_BASE``) and tagged with a hash of its inputs, the base's tag included.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import docker
@@ -22,6 +24,7 @@ import docker.errors
 
 from grader.challenge import Challenge
 from grader.errors import ImageError
+from grader.models import DEFAULT_PYTHON
 from grader.sandbox.docker.container import DOCKER_FAULTS
 from grader.sandbox.docker.recipes import RECIPES, Recipe
 from grader.sandbox.layout import DEPS_DIR, JUDGE_DIR, SUBMISSION_DIR, WORK_DIR
@@ -39,6 +42,9 @@ BASE_RECIPE_VERSION = "1"
 SERVICE_RECIPE_VERSION = "2"
 DEBOOTSTRAP_TIMEOUT = 900
 WHEELS_DIR = "wheels"
+STAMP_PYTHON = "# python "
+# The Debian release whose python3 is each offered version (grader.models.PYTHON_VERSIONS).
+SUITES = {"3.11": "bookworm", "3.13": "trixie"}
 
 Progress = Callable[[str], None]
 
@@ -47,13 +53,14 @@ def _quiet(_message: str) -> None:
     return None
 
 
-def base_tag(settings: Settings) -> str:
-    """The tag of the runner base for these settings (a configured image wins)."""
-    if settings.runner_base_image:
+def base_tag(settings: Settings, python: str = DEFAULT_PYTHON) -> str:
+    """The tag of the runner base for one Python (a configured image wins for the default)."""
+    if settings.runner_base_image and python == DEFAULT_PYTHON:
         return settings.runner_base_image
-    recipe = "|".join((BASE_RECIPE_VERSION, settings.debian_suite, *BASE_PACKAGES))
+    suite = SUITES[python]
+    recipe = "|".join((BASE_RECIPE_VERSION, suite, *BASE_PACKAGES))
     digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
-    return f"{BASE_REPOSITORY}:{settings.debian_suite}-{digest}"
+    return f"{BASE_REPOSITORY}:{suite}-{digest}"
 
 
 def image_exists(client: docker.DockerClient, tag: str) -> bool:
@@ -65,13 +72,17 @@ def image_exists(client: docker.DockerClient, tag: str) -> bool:
 
 
 def ensure_base_image(
-    client: docker.DockerClient, settings: Settings, progress: Progress = _quiet
+    client: docker.DockerClient,
+    settings: Settings,
+    progress: Progress = _quiet,
+    *,
+    python: str = DEFAULT_PYTHON,
 ) -> str:
     """Return the base tag, pulling a configured image or building ours when it is missing."""
-    tag = base_tag(settings)
+    tag = base_tag(settings, python)
     if image_exists(client, tag):
         return tag
-    if settings.runner_base_image:
+    if tag == settings.runner_base_image:
         progress(f"pulling {tag}")
         try:
             client.images.pull(tag)
@@ -81,27 +92,26 @@ def ensure_base_image(
                 hint="unset GRADER_RUNNER_BASE_IMAGE to build the base offline",
             ) from exc
         return tag
-    _build_base(client, settings, tag, progress)
+    changes = ["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin", 'CMD ["python3"]']
+    recipe = DebianImage(tag, SUITES[python], BASE_PACKAGES, _prepare_rootfs, changes)
+    build_debian_image(client, recipe, progress)
     return tag
 
 
-def _build_base(
-    client: docker.DockerClient, settings: Settings, tag: str, progress: Progress
-) -> None:
-    changes = ["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin", 'CMD ["python3"]']
-    build_debian_image(client, settings, tag, BASE_PACKAGES, _prepare_rootfs, changes, progress)
+@dataclass(frozen=True, slots=True)
+class DebianImage:
+    """What ``build_debian_image`` makes: a tag, from a suite's packages, prepared, changed."""
+
+    tag: str
+    suite: str
+    packages: tuple[str, ...]
+    prepare: Callable[[Path], None]
+    changes: list[str]
 
 
-def build_debian_image(
-    client: docker.DockerClient,
-    settings: Settings,
-    tag: str,
-    packages: tuple[str, ...],
-    prepare: Callable[[Path], None],
-    changes: list[str],
-    progress: Progress,
-) -> None:
-    """``debootstrap`` a minimal rootfs with ``packages``, ``prepare`` it, ``docker import`` it."""
+def build_debian_image(client: docker.DockerClient, image: DebianImage, progress: Progress) -> None:
+    """``debootstrap`` a minimal rootfs with the packages, prepare it, ``docker import`` it."""
+    tag = image.tag
     if shutil.which("debootstrap") is None:
         raise ImageError(
             "debootstrap is not installed, so sandbox images cannot be built offline",
@@ -109,19 +119,19 @@ def build_debian_image(
         )
     with tempfile.TemporaryDirectory(prefix="grader-rootfs-") as tmp:
         rootfs = Path(tmp) / "rootfs"
-        progress(f"debootstrap {settings.debian_suite} for {tag} (about a minute)")
+        progress(f"debootstrap {image.suite} for {tag} (about a minute)")
         _run(
             [
                 "debootstrap",
                 "--variant=minbase",
-                f"--include={','.join(packages)}",
-                settings.debian_suite,
+                f"--include={','.join(image.packages)}",
+                image.suite,
                 str(rootfs),
                 debian_mirror(),
             ],
             "debootstrap",
         )
-        prepare(rootfs)
+        image.prepare(rootfs)
         archive = Path(tmp) / "rootfs.tar"
         progress("packing the rootfs")
         _run(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], "tar")
@@ -129,7 +139,7 @@ def build_debian_image(
         repository, _, version = tag.partition(":")
         try:
             client.api.import_image_from_file(
-                str(archive), repository=repository, tag=version, changes=changes
+                str(archive), repository=repository, tag=version, changes=image.changes
             )
         except DOCKER_FAULTS as exc:
             raise ImageError(f"docker import of {tag} failed: {exc}") from exc
@@ -176,7 +186,8 @@ def ensure_service_image(
         recipe = RECIPES[name]
         prepare = functools.partial(_prepare_service_rootfs, recipe)
         changes = ["ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin"]
-        build_debian_image(client, settings, tag, recipe.packages, prepare, changes, progress)
+        image = DebianImage(tag, settings.debian_suite, recipe.packages, prepare, changes)
+        build_debian_image(client, image, progress)
     return tag
 
 
@@ -212,9 +223,10 @@ def debian_mirror() -> str:
     )
 
 
-def challenge_tag(challenge: Challenge, settings: Settings) -> str:
-    """The image a challenge runs in: the base itself, or its own image tagged by input hash."""
-    base = base_tag(settings)
+def challenge_tag(challenge: Challenge, settings: Settings, python: str = DEFAULT_PYTHON) -> str:
+    """The image a challenge runs in on one Python: the base itself, or its own image tagged
+    by a hash of its inputs (the base's tag among them)."""
+    base = base_tag(settings, python)
     dockerfile = challenge.dockerfile
     if dockerfile is None:
         return base
@@ -237,18 +249,20 @@ def ensure_challenge_image(
     settings: Settings,
     progress: Progress = _quiet,
     downloader: WheelDownloader | None = None,
+    *,
+    python: str = DEFAULT_PYTHON,
 ) -> str:
-    """The challenge's image tag; builds the base, the challenge image and the images of the
-    services the challenge declares, when missing."""
-    base = ensure_base_image(client, settings, progress)
+    """The challenge's image tag for one Python; builds the base, the challenge image and the
+    images of the services the challenge declares, when missing."""
+    base = ensure_base_image(client, settings, progress, python=python)
     for service in challenge.spec.services:
         ensure_service_image(client, service, settings, progress)
-    tag = challenge_tag(challenge, settings)
+    tag = challenge_tag(challenge, settings, python)
     if tag == base or image_exists(client, tag):
         return tag
     dockerfile = challenge.dockerfile
     assert dockerfile is not None  # challenge_tag returned the base otherwise
-    _fetch_image_wheels(dockerfile.parent, progress, downloader)
+    _fetch_image_wheels(dockerfile.parent, progress, downloader, python)
     progress(f"building {tag}")
     try:
         client.images.build(
@@ -269,19 +283,23 @@ def ensure_challenge_image(
 
 
 def _fetch_image_wheels(
-    context: Path, progress: Progress, downloader: WheelDownloader | None
+    context: Path, progress: Progress, downloader: WheelDownloader | None, python: str
 ) -> None:
-    """Download the wheels ``context/requirements.txt`` pins into ``context/wheels/``.
+    """Download the wheels ``context/requirements.txt`` pins, for one Python, into
+    ``context/wheels/``.
 
     The image build has no network: its Dockerfile installs from this folder with
-    ``pip install --no-index --find-links wheels``. Reused while the requirements are unchanged.
+    ``pip install --no-index --find-links wheels``, which picks each Python's own wheels.
+    The stamp ``wheels/.requirements`` holds the requirements and, after ``# python``, the
+    versions already downloaded; changed requirements start the folder afresh.
     """
     requirements_file = context / "requirements.txt"
     if not requirements_file.is_file():
         return
     text = requirements_file.read_text(encoding="utf-8")
     stamp = context / WHEELS_DIR / ".requirements"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == text:
+    done = _stamped(stamp, text)
+    if python in done:
         return
     requirements = [
         line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
@@ -293,14 +311,27 @@ def _fetch_image_wheels(
             hint="run `grader setup`, which downloads them",
         )
     progress(f"downloading {len(requirements)} pinned requirements for {context.parent.name}")
-    shutil.rmtree(context / WHEELS_DIR, ignore_errors=True)
-    result = downloader(requirements, context / WHEELS_DIR)
+    if not done:
+        shutil.rmtree(context / WHEELS_DIR, ignore_errors=True)
+    result = downloader(requirements, context / WHEELS_DIR, python=python)
     if not result.ok:
         raise ImageError(
-            f"could not download the image's wheels: {result.error}",
-            hint=f"check the pins in {requirements_file}; binary wheels for CPython 3.11 only",
+            f"could not download the image's wheels for Python {python}: {result.error}",
+            hint=f"check the pins in {requirements_file} have binary wheels for CPython {python}",
         )
-    stamp.write_text(text, encoding="utf-8")
+    versions = " ".join(sorted({*done, python}))
+    stamp.write_text(f"{text}{STAMP_PYTHON}{versions}\n", encoding="utf-8")
+
+
+def _stamped(stamp: Path, text: str) -> set[str]:
+    """The Pythons whose wheels the folder holds for exactly these requirements."""
+    if not stamp.is_file():
+        return set()
+    stamped = stamp.read_text(encoding="utf-8")
+    if stamped == text:  # written before there was more than one Python
+        return {DEFAULT_PYTHON}
+    requirements, marker, versions = stamped.rpartition(STAMP_PYTHON)
+    return set(versions.split()) if marker and requirements == text else set()
 
 
 def _run(argv: list[str], what: str) -> None:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 from api import Api, MailSink, start_command
-from grader_harness import record_fact, run_cli, serve_app
+from grader_harness import record_fact, run_cli
+from grader_harness.entry import Entry
+from grader_harness.launch import Launcher
 from grader_harness.workspace import new_workspace
 
 SERVICE_VARIABLES = (
@@ -40,9 +42,11 @@ def app_env(sink: MailSink) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(command: str, folder: Path, sink: MailSink) -> Iterator[Api]:
-    """The candidate's app started in ``folder``; a client of it; stopped on exit."""
-    with serve_app(command, cwd=folder, env=app_env(sink), ready_timeout=READY_SECONDS) as base:
+def running_app(command: Entry, folder: Path, sink: MailSink) -> Iterator[Api]:
+    """The candidate's app started in ``folder`` (with every other Procfile process beside
+    it); a client of it; everything stopped on exit."""
+    launcher = Launcher([command], ready_timeout=READY_SECONDS)
+    with launcher.serve(folder, app_env(sink)) as base:
         client = Api(base)
         try:
             yield client
@@ -58,14 +62,14 @@ def sink() -> Iterator[MailSink]:
 
 
 @pytest.fixture(scope="session")
-def command(submission: Path) -> str:
+def command(submission: Path) -> Entry:
     text, how = start_command(submission)
     record_fact("start_command", how)
-    return text
+    return Entry(100, how, text)
 
 
 @pytest.fixture(scope="module")
-def api(command: str, sink: MailSink) -> Iterator[Api]:
+def api(command: Entry, sink: MailSink) -> Iterator[Api]:
     folder = new_workspace()
     with running_app(command, folder, sink) as client:
         yield client

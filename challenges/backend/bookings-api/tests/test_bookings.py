@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from api import Api, MailSink, error_of, instant, slot
 from conftest import running_app
+from grader_harness.entry import Entry
 from grader_harness.workspace import new_workspace
 
 pytestmark = pytest.mark.category("bookings")
@@ -131,7 +132,7 @@ def test_the_default_page_holds_twenty(api: Api) -> None:
     assert (len(body["items"]), body["total"], body["limit"], body["offset"]) == (20, 22, 20, 0)
 
 
-def test_users_rooms_and_bookings_survive_a_restart(command: str, sink: MailSink) -> None:
+def test_users_rooms_and_bookings_survive_a_restart(command: Entry, sink: MailSink) -> None:
     """Stopped and started again in the same folder with the same environment (a redeploy)."""
     folder = new_workspace()
     with running_app(command, folder, sink) as first:

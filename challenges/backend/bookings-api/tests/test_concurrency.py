@@ -19,6 +19,7 @@ import httpx
 import pytest
 from api import Api, MailSink, User, slot
 from conftest import running_app
+from grader_harness.entry import Entry
 from grader_harness.workspace import new_workspace
 
 pytestmark = pytest.mark.category("concurrency")
@@ -29,7 +30,7 @@ RACE_ROUNDS = 5  # a check-then-insert race may hide in one round; not in five
 
 
 @pytest.fixture(scope="module")
-def second(command: str, sink: MailSink, api: Api) -> Iterator[Api]:
+def second(command: Entry, sink: MailSink, api: Api) -> Iterator[Api]:
     """A second copy of the app, started after the first (whose start-up made the tables)."""
     del api  # only its start-up order matters
     with running_app(command, new_workspace(), sink) as client:

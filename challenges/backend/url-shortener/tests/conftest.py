@@ -19,7 +19,8 @@ from startup import Startup, find_startup
 @pytest.fixture(scope="session")
 def startup(submission: Path) -> Startup | None:
     found = find_startup(submission)
-    record_fact("entry_point", found.how if found else "none found")
+    if found is None:
+        record_fact("entry_point", "none found")
     return found
 
 

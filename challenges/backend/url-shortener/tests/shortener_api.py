@@ -21,13 +21,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from grader_harness import serve_app
-from grader_harness.workspace import new_workspace
 from startup import NOT_FOUND, Startup
 
 FIELDS = ("id", "url", "shortCode", "createdAt", "updatedAt")
 TIMEOUT = 10
-READY_SECONDS = 60  # Django migrates first; a busy machine makes any start slow
 MAX_REDIRECTS = 5
 KEEP_METHOD = (307, 308)
 TO_GET = (301, 302, 303)
@@ -148,5 +145,4 @@ def start_app(startup: Startup | None, folder: Path | None = None) -> AbstractCo
     """
     if startup is None:
         pytest.fail(NOT_FOUND, pytrace=False)
-    cwd = folder if folder is not None else new_workspace()
-    return serve_app(startup.command, cwd=cwd, ready_timeout=READY_SECONDS)
+    return startup.serve(folder)

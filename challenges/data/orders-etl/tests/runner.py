@@ -1,7 +1,9 @@
 """Judge-side helpers: put input files in place, run the candidate's ETL, read its outputs.
 
 Files go in and out through commands run *as the candidate* (``cat``, ``tar``), so the judge
-never follows a path the candidate controls. Parquet bytes are read in memory with pyarrow.
+never follows a path the candidate controls. Parquet is parsed by pyarrow in a process of
+the candidate uid (``parse_in_child``): only JSON reaches the judge, which rebuilds the table
+from plain values, so no Parquet parser bug can run code next to the run's nonce.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import tarfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from grader_harness import CliResult, run_cli
+from grader_harness import CandidateError, CliResult, parse_in_child, run_cli
 
 ETL = ["python3", "etl.py", "--input", "in", "--output", "out"]
 OUTPUTS = ("orders", "daily_revenue.parquet", "quarantine")
@@ -65,8 +67,8 @@ class Outputs:
         for path, data in sorted(self.files.items()):
             if path.startswith(prefix) and path.endswith(".parquet") and not private(path):
                 try:
-                    found.append((path, pq.read_table(io.BytesIO(data))))
-                except (pa.ArrowInvalid, OSError) as exc:
+                    found.append((path, read_parquet(data)))
+                except CandidateError as exc:
                     pytest.fail(f"out/{path} is not a readable Parquet file: {exc}", pytrace=False)
         return found
 
@@ -93,6 +95,72 @@ class Outputs:
 
     def quarantine(self) -> list[dict[str, Any]]:
         return [row for _, table in self.tables("quarantine/") for row in table.to_pylist()]
+
+
+# Runs as the candidate uid: Parquet in on stdin, one JSON line out (types, then rows).
+PARQUET_TO_JSON = """
+import datetime, decimal, io, json, os, sys
+import pyarrow as pa, pyarrow.parquet as pq
+
+pa.set_cpu_count(1)  # the candidate uid's process limit leaves little room for thread pools
+pa.set_io_thread_count(1)
+
+def kind(t):
+    if pa.types.is_timestamp(t):
+        return ["timestamp", t.unit, t.tz]
+    if pa.types.is_dictionary(t):
+        return ["dictionary", str(t.index_type), kind(t.value_type)]
+    return [str(t)]
+
+def plain(value):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(type(value).__name__)
+
+table = pq.read_table(io.BytesIO(sys.stdin.buffer.read()), use_threads=False)
+fields = [[f.name, kind(f.type)] for f in table.schema]
+print(json.dumps({"fields": fields, "rows": table.to_pylist()}, default=plain), flush=True)
+os._exit(0)  # skip native teardown: the answer is out
+"""
+
+
+def _arrow_type(kind: list[Any]) -> pa.DataType | None:
+    """The column's Arrow type; None for one without a plain alias (inferred from values)."""
+    try:
+        if kind[0] == "timestamp":
+            return pa.timestamp(kind[1], tz=kind[2])
+        if kind[0] == "dictionary":
+            value_type = _arrow_type(kind[2])
+            return pa.dictionary(pa.type_for_alias(kind[1]), value_type) if value_type else None
+        return pa.type_for_alias(kind[0])
+    except (ValueError, KeyError, TypeError, IndexError, pa.ArrowException):
+        return None
+
+
+def _value(kind: list[Any], value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    if kind[0] == "timestamp":
+        return datetime.fromisoformat(value)
+    if kind[0].startswith("date"):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def read_parquet(data: bytes) -> pa.Table:
+    """A Parquet file's table, parsed in a candidate-uid process and rebuilt from JSON."""
+    parsed = parse_in_child(PARQUET_TO_JSON, data)
+    try:
+        fields, rows = parsed["fields"], parsed["rows"]
+        arrays = [
+            pa.array([_value(kind, row.get(name)) for row in rows], type=_arrow_type(kind))
+            for name, kind in fields
+        ]
+        return pa.Table.from_arrays(arrays, names=[name for name, _ in fields])
+    except (KeyError, TypeError, ValueError, AttributeError, pa.ArrowException) as exc:
+        raise CandidateError(f"unsupported column types or values: {exc}") from exc
 
 
 def read_outputs(folder: Path, names: tuple[str, ...] = OUTPUTS) -> Outputs:

@@ -7,25 +7,27 @@ from typing import Any
 
 import pytest
 from grader_harness import CliResult, read_file, run_cli
+from grader_harness.entry import Entry, resolve_argv
+from grader_harness.workspace import current_code
 
 TRACEBACK = "Traceback (most recent call last)"
 NO_ENTRY_POINT = (
-    "could not find how to start task-cli: no [project.scripts] task-cli entry in "
-    "pyproject.toml, and none of task_cli.py, task-cli.py, main.py, cli.py, app.py "
-    "at the repository root or under src/"
+    "could not find how to start task-cli: no [project.scripts] entry in pyproject.toml, "
+    "no `python ...` command in the README, no package with a __main__.py, and none of "
+    "task_cli.py, task-cli.py, main.py, cli.py, app.py at the repository root or under src/"
 )
 
 
 class TaskCli:
     """``task("add", "Buy milk")`` runs the candidate's CLI with those arguments."""
 
-    def __init__(self, entry_point: list[str] | None) -> None:
+    def __init__(self, entry_point: Entry | None) -> None:
         self.entry_point = entry_point
 
     def __call__(self, *args: str) -> CliResult:
         if self.entry_point is None:
             pytest.fail(NO_ENTRY_POINT, pytrace=False)
-        return run_cli([*self.entry_point, *args])
+        return run_cli([*resolve_argv(self.entry_point, current_code()), *args])
 
     def ok(self, *args: str) -> CliResult:
         """Run a command that must succeed."""

@@ -25,8 +25,8 @@ def rag() -> Iterator[FunctionsClient]:
 def shared_rag() -> Iterator[FunctionsClient]:
     """One candidate process for a whole module (the large indexes are built once).
 
-    It runs in a writable copy of the submission of its own, like every other test, so an
-    index saved to disk works; no per-test workspace clean-up stops it.
+    It runs in a writable copy of its own, which lives as long as the process: the harness
+    empties the writable folders only once no long-lived candidate process runs.
     """
     with functions(MODULE, cwd=new_workspace(), timeout=120) as client:
         yield client

@@ -1,0 +1,5 @@
+import secrets
+
+
+def shorten(url):
+    return secrets.token_urlsafe(5)
