@@ -103,7 +103,10 @@ def check_samples_present(names: Sequence[str], bands: Mapping[str, Band]) -> Ch
 def check_variant(name: str, report: GradeReport, design: str) -> Check:
     """A variant, an independent correct design, is graded at ``VARIANT_FLOOR`` or more."""
     ok = report.outcome is Outcome.GRADED and (report.score or 0.0) >= VARIANT_FLOOR
+    lost = [t.id for t in report.tests if t.status is not TestStatus.PASSED]
     shown = f"scored {_score(report)}" if ok else _shortfall(report)
+    if ok and lost:  # within the floor, yet every lost point is a question for the suite
+        shown += f" (lost {', '.join(lost[:3])}{' ...' if len(lost) > 3 else ''})"
     detail = f"{design}: {shown}" if design else shown
     return Check(f"variant {name} scores at least {VARIANT_FLOOR:g}", ok, detail)
 

@@ -201,6 +201,8 @@ def test_a_variant_must_be_graded_at_95_or_more_and_names_its_design() -> None:
     ok = check_variant("variant-uuid", scored(96), "FastAPI with UUID ids")
     assert ok.ok and ok.name == "variant variant-uuid scores at least 95"
     assert ok.detail == "FastAPI with UUID ids: scored 96"
+    near = check_variant("variant-uuid", scored(96, failed=1), "")
+    assert near.ok and near.detail == "scored 96 (lost test_x.py::test_0)"
     low = check_variant("variant-uuid", scored(75, failed=1), "")
     assert not low.ok and "test_x.py::test_0" in low.detail
     assert not check_variant("variant-uuid", flagged_report(score=100.0), "").ok
