@@ -20,6 +20,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from grader.analyse import code_stats_of
+from grader.analyse.lint import lint
+from grader.analyse.similarity import fingerprints
 from grader.challenge import Challenge, find_challenge
 from grader.gitserve import GitServer, make_bare_repo
 from grader.harness import HARNESS_PACKAGE
@@ -129,6 +132,27 @@ def measure_memory(challenge: Challenge, url: str, settings: Settings) -> float:
     return peak / 1024 / 1024
 
 
+def bench_signals(challenge: Challenge, sample: Path, n: int) -> list[float]:
+    """What the reviewer signals add to the analyse phase: ruff on a temp copy, type-hint
+    coverage and similarity fingerprints (the history's git log is inside the fetch phase)."""
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    files, starter = tree(sample), tree(challenge.root / "starter")
+
+    def once() -> None:
+        list(lint(files))
+        code_stats_of(files)
+        fingerprints(files, [starter])
+
+    return _time(once, n)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5, help="gradings per variant (default 5)")
@@ -151,6 +175,7 @@ def main() -> None:
         bare = bench_bare_pytest(challenge, sample, args.n)
         naive = bench_naive(challenge, url, challenge_tag(challenge, settings), args.n)
         peak = measure_memory(challenge, url, settings)
+        signals = bench_signals(challenge, sample, args.n)
 
     rows = [(f"grader: {p}", _stats(grader[p])) for p in (*PHASES, "total")]
     rows += [
@@ -160,6 +185,7 @@ def main() -> None:
     overhead = statistics.mean(grader["total"]) - statistics.mean(bare)
     rows.append(("grader overhead over the floor", f"{overhead:.3f}"))
     rows.append(("peak Python heap per grading (MiB)", f"{peak:.1f}"))
+    rows.append(("reviewer signals within analyse (ruff, hints, fingerprints)", _stats(signals)))
     width = max(len(name) for name, _ in rows)
     print(f"{args.challenge} / {args.sample}, n={args.n}, seconds (mean, min, max)")
     for name, value in rows:

@@ -25,6 +25,7 @@ from grader.models import (
 from grader.settings import Settings
 
 MANIFEST_FILE = "manifest.txt"
+TOML = "challenge.toml"
 
 
 class _Strict(BaseModel):
@@ -72,6 +73,20 @@ class CategorySpec(_Strict):
     description: str = ""
 
 
+class ReviewSpec(_Strict):
+    """How the recruiter's report reads a score, and what the repository should ship."""
+
+    strong: float = Field(default=80.0, ge=0, le=100)  # at or above: "strong"
+    mixed: float = Field(default=50.0, ge=0, le=100)  # at or above: "mixed"; below: "weak"
+    expects: tuple[Literal["dockerfile", "compose"], ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReviewSpec:
+        if self.mixed > self.strong:
+            raise ValueError(f"review.mixed ({self.mixed}) is above review.strong ({self.strong})")
+        return self
+
+
 class ChallengeSpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
     version: str
@@ -85,6 +100,7 @@ class ChallengeSpec(_Strict):
     categories: tuple[CategorySpec, ...] = Field(min_length=1)
     # Sidecar services started beside the candidate on an internal network (see docs/sandbox.md).
     services: tuple[Literal["postgres", "redis"], ...] = ()
+    review: ReviewSpec = ReviewSpec()
 
     @model_validator(mode="after")
     def _unique_categories(self) -> ChallengeSpec:
@@ -107,7 +123,13 @@ class Challenge:
 
     @property
     def ref(self) -> ChallengeRef:
-        return ChallengeRef(id=self.spec.id, version=self.spec.version, title=self.spec.title)
+        return ChallengeRef(
+            id=self.spec.id,
+            version=self.spec.version,
+            title=self.spec.title,
+            strong=self.spec.review.strong,
+            mixed=self.spec.review.mixed,
+        )
 
     @property
     def queue(self) -> str:
@@ -150,7 +172,7 @@ class Challenge:
 
 def load_challenge(root: Path) -> Challenge:
     """Parse ``root/challenge.toml``; every problem is a :class:`ChallengeError` naming the file."""
-    path = root / "challenge.toml"
+    path = root / TOML
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -171,26 +193,56 @@ def load_challenge(root: Path) -> Challenge:
 
 
 def find_challenge(challenge_id: str, search: tuple[Path, ...]) -> Challenge:
-    """Load ``challenge_id`` (``<specialty>/<slug>``) from the first search root holding it."""
+    """Load ``challenge_id`` (``<specialty>/<slug>``) from the search root holding it.
+
+    An id held by two roots is an error: a private checkout must not shadow a shared challenge.
+    """
     if challenge_id.count("/") != 1 or ".." in challenge_id:
         raise ChallengeError(
             f"{challenge_id!r} is not a challenge id", hint="ids look like devops/task-tracker"
         )
-    for base in search:
-        if (base / challenge_id / "challenge.toml").is_file():
-            return load_challenge(base / challenge_id)
+    roots = _distinct(search)
+    holders = [base / challenge_id for base in roots if (base / challenge_id / TOML).is_file()]
+    if len(holders) > 1:
+        raise _duplicate(challenge_id, holders)
+    if holders:
+        return load_challenge(holders[0])
     known = ", ".join(c.id for c in survey(search).challenges) or "none"
     raise ChallengeError(f"no challenge called {challenge_id!r}", hint=f"known: {known}")
 
 
-def discover(search: tuple[Path, ...]) -> list[Challenge]:
-    """Every loadable challenge under the search roots, sorted by id."""
-    found: dict[str, Challenge] = {}
+def challenge_folders(search: tuple[Path, ...]) -> list[Path]:
+    """Every folder ``<root>/<specialty>/<slug>`` holding a challenge.toml, in search order."""
+    roots = _distinct(search)
+    return [toml.parent for base in roots for toml in sorted(base.glob(f"*/*/{TOML}"))]
+
+
+def _distinct(search: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The search roots, each once (a folder given twice is not a duplicate challenge)."""
+    seen: dict[Path, Path] = {}
     for base in search:
-        for toml in sorted(base.glob("*/*/challenge.toml")):
-            challenge = load_challenge(toml.parent)
-            found.setdefault(challenge.id, challenge)
+        seen.setdefault(base.resolve(), base)
+    return tuple(seen.values())
+
+
+def discover(search: tuple[Path, ...]) -> list[Challenge]:
+    """Every challenge under the search roots, sorted by id; an id found twice is an error."""
+    found: dict[str, Challenge] = {}
+    for folder in challenge_folders(search):
+        challenge = load_challenge(folder)
+        if challenge.id in found:
+            raise _duplicate(challenge.id, [found[challenge.id].root, folder])
+        found[challenge.id] = challenge
     return sorted(found.values(), key=lambda c: c.id)
+
+
+def _duplicate(challenge_id: str, folders: list[Path]) -> ChallengeError:
+    return ChallengeError(
+        f"challenge id {challenge_id!r} is in more than one folder: "
+        + ", ".join(str(f) for f in folders),
+        hint="ids must be unique across GRADER_CHALLENGES_DIR and GRADER_CHALLENGE_PATHS: "
+        "rename one folder and its id",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,19 +264,22 @@ def survey(search: tuple[Path, ...]) -> Survey:
     """Like :func:`discover`, but a folder that does not load is listed, not raised.
 
     For listings (``grader challenges list``, ``grader doctor``): one broken challenge must
-    not hide the others.
+    not hide the others. The second folder holding an id already seen is broken too.
     """
     found: dict[str, Challenge] = {}
     broken: list[BrokenChallenge] = []
-    for base in search:
-        for toml in sorted(base.glob("*/*/challenge.toml")):
-            try:
-                challenge = load_challenge(toml.parent)
-            except ChallengeError as exc:
-                broken.append(BrokenChallenge(toml.parent, exc.message, exc.hint))
-                continue
-            except (OSError, ValueError) as exc:  # unreadable, not UTF-8
-                broken.append(BrokenChallenge(toml.parent, f"cannot read challenge.toml: {exc}"))
-                continue
-            found.setdefault(challenge.id, challenge)
+    for folder in challenge_folders(search):
+        try:
+            challenge = load_challenge(folder)
+        except ChallengeError as exc:
+            broken.append(BrokenChallenge(folder, exc.message, exc.hint))
+            continue
+        except (OSError, ValueError) as exc:  # unreadable, not UTF-8
+            broken.append(BrokenChallenge(folder, f"cannot read challenge.toml: {exc}"))
+            continue
+        if challenge.id in found:
+            error = _duplicate(challenge.id, [found[challenge.id].root, folder])
+            broken.append(BrokenChallenge(folder, error.message, error.hint))
+            continue
+        found[challenge.id] = challenge
     return Survey(tuple(sorted(found.values(), key=lambda c: c.id)), tuple(broken))

@@ -119,6 +119,25 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """One commit of the candidate's history, as git recorded it (never checked out)."""
+
+    sha: str
+    author: str  # "name <email>", cleaned
+    committed_at: datetime
+    changed_lines: int = 0  # insertions plus deletions
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the commit history shows, in plain words, and the commits behind it."""
+
+    statements: tuple[str, ...]
+    commits: tuple[CommitInfo, ...] = ()  # newest first, bounded
+
+
+@dataclass(frozen=True, slots=True)
 class FetchedRepo:
     """A candidate repository at one pinned commit, held as a tar stream of its tree."""
 
@@ -132,6 +151,7 @@ class FetchedRepo:
     committed_at: datetime | None = None
     deadline: str = ""  # with a deadline: which commit it picked and what came later
     rewritten: str = ""  # where commit dates go backwards (history rewritten), in words
+    history: tuple[CommitInfo, ...] = ()  # first-parent history of the graded commit, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +225,32 @@ class Finding:
     message: str
     path: str = ""
     line: int = 0
+    snippet: str = ""  # the line it points at, cleaned and shortened
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One winnowed fingerprint of a submission (grader.analyse.similarity): its hash and the
+    lines its tokens span."""
+
+    digest: int
+    path: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeStats:
+    """Measures of the candidate's own (non-test) code."""
+
+    functions: int  # functions and methods defined
+    annotated: int  # of them, with every parameter and the return annotated, no `Any`
+    with_any: int = 0  # of them, with `Any` in a hint
+
+    @property
+    def coverage(self) -> int | None:
+        """Type-hint coverage in percent; None when there are no functions."""
+        return round(100 * self.annotated / self.functions) if self.functions else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +259,7 @@ class CategoryScore:
     weight: float
     passed: int
     total: int
+    description: str = ""  # from challenge.toml, for the recruiter
 
     @property
     def fraction(self) -> float:
@@ -235,16 +282,23 @@ class ChallengeRef:
     id: str
     version: str
     title: str = ""
+    strong: float = 80.0  # a score at or above this reads "strong"
+    mixed: float = 50.0  # at or above this "mixed", below it "weak"
+
+    @property
+    def specialty(self) -> str:
+        return self.id.partition("/")[0]
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """Where a graded score stands among earlier graded runs of the same challenge."""
 
-    earlier: int  # how many earlier graded runs there were
+    earlier: int  # how many other submissions are in the cohort
     below: int  # how many of them scored lower
     percentile: int
     median: float
+    histogram: tuple[int, ...] = ()  # the cohort's scores in ten bands: 0-9, 10-19 ... 90-100
 
     @property
     def text(self) -> str:
@@ -296,3 +350,6 @@ class GradeReport:
     comparison: Comparison | None = None  # graded runs with earlier graded runs only
     run_facts: RunFacts | None = None  # None: the run never got results from the sandbox
     python: PythonChoice | None = None  # None: the run stopped before choosing one
+    code: CodeStats | None = None  # None: the tree was never analysed
+    history: History | None = None  # None: no history was fetched
+    fingerprints: tuple[Fingerprint, ...] = ()  # for similarity with later submissions

@@ -9,6 +9,7 @@ comes from the port, :func:`grader.sandbox.open_sandbox`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import logging
 import secrets
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader.analyse import analyse, scan_checks
+from grader.analyse import analyse, code_stats_of, fingerprints, history_of, scan_checks
 from grader.challenge import Challenge
 from grader.collect import collect
 from grader.errors import ChallengeError, InfrastructureError, RejectedError
@@ -175,7 +176,12 @@ def _grade(
         files = _files_of(repo.tree_tar)
     with clock.phase(Phase.ANALYSE):
         hidden = _hidden_tests(challenge)
-        findings = analyse(files, hidden=hidden)
+        findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
+        code = code_stats_of(files)
+        marks = fingerprints(files, exclude=_boilerplate(challenge.root))
+        history = history_of(
+            repo.history, time_budget=challenge.spec.time_budget, deadline=repo.deadline
+        )
         scanned = scan_checks(files, findings, hidden=bool(hidden))
     with clock.phase(Phase.PREPARE):
         python = _python_for(request, files)
@@ -216,6 +222,9 @@ def _grade(
         limits=run.limits,
         integrity=(*scanned, *collected.checks),
         run_facts=_run_facts(run, repo, collected),
+        code=code,
+        history=history,
+        fingerprints=marks,
     )
 
 
@@ -274,6 +283,17 @@ def _hidden_tests(challenge: Challenge) -> dict[str, bytes]:
         for path in sorted(challenge.tests_dir.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     }
+
+
+@functools.cache
+def _boilerplate(root: Path) -> tuple[dict[str, bytes], ...]:
+    """The challenge's starter and bundled samples: code every candidate may share."""
+    folders = [root / "starter", *sorted((root / "samples").glob("*/"))]
+    return tuple(
+        {p.relative_to(f).as_posix(): p.read_bytes() for p in sorted(f.rglob("*.py"))}
+        for f in folders
+        if f.is_dir()
+    )
 
 
 def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:

@@ -28,9 +28,12 @@ from grader.pipeline import GradeRequest, Observer, grade
 from grader.report import render, to_json_dict
 from grader.sandbox import Sandbox
 from grader.settings import Settings
+from grader.similar import with_similarity
 from grader.store import Claim, RunRecord, Store, open_store
 
 log = logging.getLogger(__name__)
+
+MIN_COHORT = 10  # fewer graded submissions than this: no percentile, "not enough yet"
 
 # Which pipeline event stamps which of the submission's phase timestamps.
 _ON_FINISH = {Phase.FETCH: "cloned", Phase.PREPARE: "prepared"}
@@ -68,10 +71,16 @@ def finish(
     out_dir: Path | None = None,
 ) -> Finished:
     """Store the attempt's run and write its reports; the one ending of every graded run."""
-    report = with_comparison(report, store.scores_for_challenge(report.challenge.id))
+    cohort = store.cohort_scores(
+        report.challenge.id, report.challenge.version, exclude_repo=report.repo_url
+    )
+    report = with_comparison(report, cohort)
+    report, pairs = with_similarity(report, store)
     run_id = store.finish(claim, run_record(report))
     if run_id is None:
         return Finished(None)
+    for pair in pairs:  # only now: the finding names a run that is stored
+        store.add_finding(pair.other_run, pair.finding)
     paths = render(report, out_dir or settings.report_dir(run_id))
     store.mark_reported(claim.submission_id, run_id)
     log.info("%s attempt %s: %s", claim.submission_id, claim.attempt, report.outcome.value)
@@ -125,16 +134,19 @@ def _local_claim(request: GradeRequest, settings: Settings) -> Iterator[tuple[St
 
 
 def with_comparison(report: GradeReport, others: list[float]) -> GradeReport:
-    """Add how this score compares with earlier graded runs of the same challenge."""
-    if report.outcome is not Outcome.GRADED or report.score is None or not others:
-        return report
+    """Add how this score compares with its cohort (:meth:`Store.cohort_scores`), from
+    :data:`MIN_COHORT` other submissions on; below that the report says there are too few."""
+    if report.outcome is not Outcome.GRADED or report.score is None or len(others) < MIN_COHORT:
+        return dataclasses.replace(report, comparison=None)
     below = sum(1 for other in others if other < report.score)
     ties = sum(1 for other in others if other == report.score)
     percentile = int(100 * (below + 0.5 * ties) / len(others) + 0.5)  # half up
     median = float(statistics.median(others))
-    return dataclasses.replace(
-        report, comparison=Comparison(len(others), below, percentile, median)
-    )
+    histogram = [0] * 10  # ten bands of ten points; 100 joins the top one
+    for other in others:
+        histogram[min(int(other // 10), 9)] += 1
+    comparison = Comparison(len(others), below, percentile, median, tuple(histogram))
+    return dataclasses.replace(report, comparison=comparison)
 
 
 def run_record(report: GradeReport) -> RunRecord:

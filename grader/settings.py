@@ -7,6 +7,7 @@ call :func:`get_settings` (tests call ``get_settings.cache_clear()`` after chang
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home)
     database_url: str = ""  # default: a SQLite file under ``home``
     challenges_dir: Path = PROJECT_ROOT / "challenges"
+    # More challenge folders, e.g. a hiring team's private checkout: os.pathsep-separated.
+    challenge_paths: Annotated[tuple[Path, ...], NoDecode] = ()
 
     # Intake
     repo_allowlist: Annotated[tuple[str, ...], NoDecode] = DEFAULT_ALLOWLIST
@@ -55,7 +58,7 @@ class Settings(BaseSettings):
     max_repo_mb: int = Field(default=100, ge=1, le=10_000)
     max_repo_files: int = Field(default=5_000, ge=10, le=1_000_000)
     git_credentials: dict[str, GitCredential] = Field(default_factory=dict)  # host -> token
-    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # for deadlines
+    max_history_commits: int = Field(default=500, ge=1, le=100_000)  # history signals, deadlines
 
     # Sandbox
     docker_host: str = ""  # empty: the docker SDK's own default (DOCKER_HOST or the socket)
@@ -99,6 +102,21 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
+    @field_validator("challenge_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(Path(part.strip()) for part in value.split(os.pathsep) if part.strip())
+        return value
+
+    @field_validator("challenge_paths")
+    @classmethod
+    def _check_paths(cls, value: tuple[Path, ...]) -> tuple[Path, ...]:
+        for path in value:
+            if not path.is_dir():
+                raise ValueError(f"{path} is not a folder of challenges")
+        return value
+
     @field_validator("repo_allowlist")
     @classmethod
     def _check_allowlist(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,6 +130,11 @@ class Settings(BaseSettings):
     @classmethod
     def _lowercase_hosts(cls, value: dict[str, GitCredential]) -> dict[str, GitCredential]:
         return {host.strip().lower(): credential for host, credential in value.items()}
+
+    @property
+    def challenge_roots(self) -> tuple[Path, ...]:
+        """Every folder challenges are looked up in: this repository's, then the extra ones."""
+        return (self.challenges_dir, *self.challenge_paths)
 
     @property
     def effective_database_url(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,15 @@ from grader.health import HealthCheck
 from grader.models import (
     CategoryScore,
     ChallengeRef,
+    CodeStats,
+    CommitInfo,
+    Comparison,
     Dependency,
     DependencyStatus,
     Feedback,
     Finding,
     GradeReport,
+    History,
     IntegrityCheck,
     Limits,
     Outcome,
@@ -74,10 +78,10 @@ SAMPLE_TESTS = (
     ),
 )
 SAMPLE_CATEGORIES = (
-    CategoryScore("core", 3.0, 3, 4),
-    CategoryScore("validation", 2.0, 1, 2),
-    CategoryScore("robustness", 1.0, 0, 1),
-    CategoryScore("docs", 1.0, 0, 0),
+    CategoryScore("core", 3.0, 3, 4, "create, read, update and delete tasks through the API"),
+    CategoryScore("validation", 2.0, 1, 2, "bad input is refused with a clear 4xx error"),
+    CategoryScore("robustness", 1.0, 0, 1, "stays fast and correct with many tasks"),
+    CategoryScore("docs", 1.0, 0, 0, "the API documents itself"),
 )
 SAMPLE_FINDINGS = (
     Finding(
@@ -87,6 +91,7 @@ SAMPLE_FINDINGS = (
         "catch the exceptions you expect",
         "todo/store.py",
         42,
+        "except:",
     ),
     Finding(
         "print-call",
@@ -94,7 +99,37 @@ SAMPLE_FINDINGS = (
         "print() in library code: use logging, or return the value to the caller",
         "todo/api.py",
         17,
+        'print("saved", task)',
     ),
+)
+SAMPLE_COMMITS = tuple(
+    CommitInfo(
+        sha=f"{n:x}" * 40,
+        author="Jane Doe <jane@example.com>",
+        committed_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minutes),
+        changed_lines=lines,
+        subject=subject,
+    )
+    for n, (minutes, lines, subject) in reversed(
+        list(
+            enumerate(
+                [
+                    (0, 40, "Scaffold the API"),
+                    (35, 120, "Add task routes"),
+                    (80, 60, "Validate titles"),
+                    (150, 25, "Add task API"),
+                ],
+                start=1,
+            )
+        )
+    )
+)
+SAMPLE_HISTORY = History(
+    statements=(
+        "4 commits over 2 h 30 min, on 1 day, from 2025-03-01 09:00 to 2025-03-01 11:30.",
+        "First to last commit took 2 h 30 min, within the 3-4 hours time budget.",
+    ),
+    commits=SAMPLE_COMMITS,
 )
 SAMPLE_DEPENDENCIES = (
     Dependency("fastapi==0.115.0", DependencyStatus.INSTALLED),
@@ -141,6 +176,9 @@ def graded_report(**changes: Any) -> GradeReport:
                 "commit message": "Add task API",
             }
         ),
+        code=CodeStats(functions=14, annotated=9, with_any=2),
+        history=SAMPLE_HISTORY,
+        comparison=Comparison(12, 5, 46, 58.0, histogram=(0, 1, 1, 2, 1, 3, 2, 1, 1, 0)),
     )
     return replace(report, **changes)
 
@@ -188,6 +226,7 @@ def flagged_report(**changes: Any) -> GradeReport:
         findings=(integrity,),
         integrity=integrity_checks(tamper="1 finding, flagged"),
         run_facts=RunFacts(recorded={"candidate started as": "cli: python -m todo"}),
+        comparison=None,  # only graded runs are compared
     )
     return replace(report, **changes)
 
@@ -205,6 +244,9 @@ def not_gradable_report(**changes: Any) -> GradeReport:
         timings={"fetch": 0.39, "prepare": 1.1, "sandbox": 4.2, "collect": 0.0},
         integrity=(),
         run_facts=None,
+        comparison=None,
+        code=None,
+        history=None,
     )
     return replace(report, **changes)
 

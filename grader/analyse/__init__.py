@@ -1,6 +1,21 @@
-"""Stage analyse: static red flags and tamper indicators in the candidate's tree, never executed."""
+"""Stage analyse: what the candidate's tree shows without running it.
 
-from grader.analyse.core import analyse, scan_checks
+Code red flags (ruff), repository hygiene, type-hint coverage and tamper indicators.
+"""
+
+from grader.analyse.core import analyse, code_stats_of, scan_checks
+from grader.analyse.history import history_of
 from grader.analyse.rules import RULES, Rule
+from grader.analyse.similarity import compare, fingerprints, similarity_finding
 
-__all__ = ["RULES", "Rule", "analyse", "scan_checks"]
+__all__ = [
+    "RULES",
+    "Rule",
+    "analyse",
+    "code_stats_of",
+    "compare",
+    "fingerprints",
+    "history_of",
+    "scan_checks",
+    "similarity_finding",
+]

@@ -1,6 +1,7 @@
-"""Code-hygiene rules on parsed Python: what a senior reviewer would ask the candidate to change.
+"""Secrets in the code: what ruff's S105-S107 miss (token and key names, real key formats).
 
-One function per rule family; each takes a :class:`PyFile` and yields :class:`Hit` values.
+The other code red flags (print, bare and swallowed excepts, mutable defaults, dangerous calls,
+complexity) come from ruff: see :mod:`grader.analyse.lint`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,6 @@ from collections.abc import Callable, Iterator
 from grader.analyse.rules import Hit
 from grader.analyse.source import PyFile, dotted
 
-MAX_FUNCTION_LINES = 60
-_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
-_DANGEROUS = frozenset({"eval", "exec", "os.system", "os.popen", "builtins.eval", "builtins.exec"})
-_MUTABLE_CALLS = frozenset(
-    {"list", "dict", "set", "bytearray", "defaultdict", "deque", "OrderedDict", "Counter"}
-)
-_MUTABLE_NODES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 _SECRET_NAME = re.compile(
     r"(?:^|_)(?:password|passwd|pwd|secret|secret_key|api_?key|access_key|private_key|"
     r"token|auth_token|access_token|client_secret)$",
@@ -28,112 +22,6 @@ _PLACEHOLDERS = frozenset(
     {"changeme", "change-me", "password", "secret", "example", "dummy", "placeholder", "your-key"}
 )
 MIN_SECRET_CHARS = 8
-
-
-def print_calls(f: PyFile) -> Iterator[Hit]:
-    if f.is_test or f.is_entry_point:
-        return
-    for node in ast.walk(f.tree):
-        if _calls_name(node, "print"):
-            yield Hit(
-                "print-call",
-                "print() in library code: use logging, or return the value to the caller",
-                f.path,
-                getattr(node, "lineno", 0),
-            )
-
-
-def _calls_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
-
-
-def except_handlers(f: PyFile) -> Iterator[Hit]:
-    for node in ast.walk(f.tree):
-        if not isinstance(node, ast.ExceptHandler):
-            continue
-        if node.type is None:
-            yield Hit(
-                "bare-except",
-                "bare `except:` also catches KeyboardInterrupt and SystemExit; "
-                "catch the exceptions you expect",
-                f.path,
-                node.lineno,
-            )
-        elif _is_broad(node.type) and all(_ignores(stmt) for stmt in node.body):
-            yield Hit(
-                "swallowed-exception",
-                "a broad exception is caught and ignored, so failures pass silently",
-                f.path,
-                node.lineno,
-            )
-
-
-def _is_broad(node: ast.expr) -> bool:
-    if isinstance(node, ast.Tuple):
-        return any(_is_broad(e) for e in node.elts)
-    return dotted(node) in _BROAD
-
-
-def _ignores(stmt: ast.stmt) -> bool:
-    if isinstance(stmt, ast.Pass | ast.Continue | ast.Break):
-        return True
-    if isinstance(stmt, ast.Expr):
-        return isinstance(stmt.value, ast.Constant)  # `...` or a string
-    if isinstance(stmt, ast.Return):
-        return stmt.value is None or isinstance(stmt.value, ast.Constant)
-    return False
-
-
-def mutable_defaults(f: PyFile) -> Iterator[Hit]:
-    for node in ast.walk(f.tree):
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            continue
-        name = getattr(node, "name", "<lambda>")
-        defaults = [*node.args.defaults, *node.args.kw_defaults]
-        if any(d is not None and _is_mutable(d) for d in defaults):
-            yield Hit(
-                "mutable-default",
-                f"`{name}` has a mutable default argument, created once and shared by every "
-                "call; default to None and create it inside",
-                f.path,
-                node.lineno,
-            )
-
-
-def _is_mutable(node: ast.expr) -> bool:
-    if isinstance(node, _MUTABLE_NODES):
-        return True
-    return isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] in _MUTABLE_CALLS
-
-
-def dangerous_calls(f: PyFile) -> Iterator[Hit]:
-    for node in ast.walk(f.tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = dotted(node.func)
-        if name in _DANGEROUS:
-            yield Hit(
-                "dangerous-call",
-                f"`{name}()` runs arbitrary code or shell commands; almost never needed",
-                f.path,
-                node.lineno,
-            )
-        elif any(_is_true_keyword(k, "shell") for k in node.keywords):
-            yield Hit(
-                "dangerous-call",
-                f"`{name or 'a call'}(..., shell=True)` passes a string to the shell: "
-                "an injection risk; pass an argument list instead",
-                f.path,
-                node.lineno,
-            )
-
-
-def _is_true_keyword(keyword: ast.keyword, name: str) -> bool:
-    return (
-        keyword.arg == name
-        and isinstance(keyword.value, ast.Constant)
-        and keyword.value.value is True
-    )
 
 
 def hardcoded_secrets(f: PyFile) -> Iterator[Hit]:
@@ -199,25 +87,4 @@ def key_formats(path: str, text: str) -> Iterator[Hit]:
             )
 
 
-def long_functions(f: PyFile) -> Iterator[Hit]:
-    for node in ast.walk(f.tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            lines = (node.end_lineno or node.lineno) - node.lineno + 1
-            if lines > MAX_FUNCTION_LINES:
-                yield Hit(
-                    "long-function",
-                    f"`{node.name}` is {lines} lines long (over {MAX_FUNCTION_LINES}): "
-                    "hard to read and to test; split it",
-                    f.path,
-                    node.lineno,
-                )
-
-
-HYGIENE_RULES: tuple[Callable[[PyFile], Iterator[Hit]], ...] = (
-    print_calls,
-    except_handlers,
-    mutable_defaults,
-    dangerous_calls,
-    hardcoded_secrets,
-    long_functions,
-)
+HYGIENE_RULES: tuple[Callable[[PyFile], Iterator[Hit]], ...] = (hardcoded_secrets,)

@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from grader.cli import admin, challenges, demo, grade, runs, users
+from grader.cli import admin, authoring, challenges, demo, grade, runs, users
 from grader.cli import queue as queue_cli
 
 
@@ -51,6 +51,9 @@ main.add_command(admin.doctor)
 main.add_command(admin.setup)
 main.add_command(admin.sandbox)
 main.add_command(challenges.challenges)
+challenges.challenges.add_command(authoring.lint_command)
+challenges.challenges.add_command(authoring.schema_command)
+challenges.challenges.add_command(authoring.new_command)
 main.add_command(runs.runs)
 main.add_command(runs.submissions)
 main.add_command(runs.report)

@@ -97,5 +97,6 @@ def verbosity(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def challenge_roots(settings: Settings, extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
-    """Where challenges are looked up: extra folders first, then GRADER_CHALLENGES_DIR."""
-    return (*extra, settings.challenges_dir)
+    """Where challenges are looked up: extra folders, GRADER_CHALLENGES_DIR, then
+    GRADER_CHALLENGE_PATHS (ids are unique across all of them)."""
+    return (*extra, *settings.challenge_roots)

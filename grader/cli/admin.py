@@ -69,8 +69,8 @@ def _challenge_checks() -> list[HealthCheck]:
         HealthCheck(
             "challenges",
             False,
-            f"none under {settings.challenges_dir}",
-            "set GRADER_CHALLENGES_DIR",
+            f"none under {', '.join(str(p) for p in settings.challenge_roots)}",
+            "set GRADER_CHALLENGES_DIR or GRADER_CHALLENGE_PATHS",
         )
     ]
 

@@ -24,7 +24,8 @@ def challenges() -> None:
 @verbosity
 @guarded
 def list_challenges() -> None:
-    """Every challenge under GRADER_CHALLENGES_DIR; a folder that does not load is shown too.
+    """Every challenge under GRADER_CHALLENGES_DIR and GRADER_CHALLENGE_PATHS; a folder that does
+    not load (or repeats an id) is shown too.
 
     Exits 1 when any folder is broken, after listing the others.
     """

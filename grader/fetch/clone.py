@@ -74,7 +74,7 @@ def fetch(
         )
         sha = ref.lower() if ref and _FULL_SHA.fullmatch(ref) else _ls_remote(runner, ref)
         runner.run("init", "--bare", "--quiet", "--template=", str(runner.git_dir), in_repo=False)
-        depth = settings.max_history_commits if deadline else 1
+        depth = settings.max_history_commits  # the history signals read it, deadline or not
         fetch_args = ("fetch", "--quiet", f"--depth={depth}", "--no-tags", "--", clean, sha)
         runner.watch(*fetch_args, check=lambda: _check_objects(runner, settings))
         chosen = history.before(runner, sha, deadline, limit=settings.max_history_commits)
@@ -118,6 +118,7 @@ def snapshot(
         committed_at=committed_at,
         deadline=chosen.deadline,
         rewritten=chosen.rewritten,
+        history=history.log(runner, sha, limit=settings.max_history_commits),
     )
 
 

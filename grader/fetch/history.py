@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from grader.errors import RejectedError
 from grader.fetch.gitcmd import GitRunner
+from grader.models import CommitInfo
+from grader.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -114,3 +117,40 @@ def _when(commit: Commit) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+_LOG_FORMAT = "--format=%x1e%H%x1f%an <%ae>%x1f%ct%x1f%s"
+_SHORTSTAT = re.compile(rb"(\d+) insertions?\(\+\)|(\d+) deletions?\(-\)")
+_MAX_NAME_CHARS = 120
+
+
+def log(runner: GitRunner, tip: str, *, limit: int) -> tuple[CommitInfo, ...]:
+    """The first-parent history of ``tip`` already fetched (newest first, at most ``limit``),
+    with the size of each commit, for the history signals (grader.analyse.history)."""
+    raw = runner.run(
+        "log", "--first-parent", f"--max-count={limit}", "--shortstat", "--no-renames",
+        _LOG_FORMAT, tip,
+    )  # fmt: skip
+    return parse_log(raw)
+
+
+def parse_log(raw: bytes) -> tuple[CommitInfo, ...]:
+    """``git log`` output in :data:`_LOG_FORMAT` with ``--shortstat``; junk records skipped."""
+    commits = []
+    for record in raw.split(b"\x1e")[1:]:
+        head, _, stat = record.partition(b"\n")
+        fields = head.split(b"\x1f")
+        if len(fields) != 4 or not fields[2].isdigit() or len(fields[0]) != 40:
+            continue
+        sha, author, stamp, subject = (f.decode("utf-8", "replace") for f in fields)
+        changed = sum(int(a or b) for a, b in _SHORTSTAT.findall(stat))
+        commits.append(
+            CommitInfo(
+                sha=sha,
+                author=clean_text(author, _MAX_NAME_CHARS),
+                committed_at=datetime.fromtimestamp(int(stamp), UTC),
+                changed_lines=changed,
+                subject=clean_text(subject, _MAX_NAME_CHARS),
+            )
+        )
+    return tuple(commits)

@@ -65,7 +65,7 @@ def run_attempt(
         )
         return _finish(claim, _not_gradable(claim, reason), settings, store)
     with Heartbeat(store, claim, settings.lease_seconds):
-        roots = roots or (settings.challenges_dir,)
+        roots = roots or settings.challenge_roots
         report = _grade(claim, settings, store, roots, partial(grade_fn, sandbox=sandbox))
     if report.outcome is Outcome.NOT_GRADABLE and claim.faults < settings.max_retries:
         delay = backoff(claim.faults, settings)

@@ -49,7 +49,7 @@ def submit(
     ``deadline``, the worker grades the last commit
     before it. Raises :class:`grader.errors.RejectedError` for a URL or repository that can
     never be graded, and :class:`grader.errors.ChallengeError` for an unknown challenge."""
-    challenge = find_challenge(challenge_id, roots or (settings.challenges_dir,))
+    challenge = find_challenge(challenge_id, roots or settings.challenge_roots)
     checked, commit = (url, "") if uploaded and is_upload(url) else _pin(url, ref, settings)
     queue = queue_for(challenge)
     submission_id = store.enqueue(

@@ -41,7 +41,12 @@ KEYS = (
     "comparison",
     "run_facts",
     "python",
+    "code",
+    "history",
+    "fingerprints",
 )
+# Keys added later, with the value a report stored before them reads as.
+_ADDED_LATER: JsonDict = {"python": None, "code": None, "history": None, "fingerprints": []}
 SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 _REPORT: TypeAdapter[GradeReport] = TypeAdapter(GradeReport)
 
@@ -72,6 +77,21 @@ def to_json_dict(report: GradeReport) -> JsonDict:
         "comparison": asdict(report.comparison) if report.comparison else None,
         "run_facts": asdict(report.run_facts) if report.run_facts else None,
         "python": asdict(report.python) if report.python else None,
+        "code": asdict(report.code) if report.code else None,
+        "history": _history(report),
+        "fingerprints": [asdict(f) for f in report.fingerprints],
+    }
+
+
+def _history(report: GradeReport) -> JsonDict | None:
+    if report.history is None:
+        return None
+    return {
+        "statements": list(report.history.statements),
+        "commits": [
+            {**asdict(c), "committed_at": c.committed_at.isoformat()}
+            for c in report.history.commits
+        ],
     }
 
 
@@ -79,7 +99,7 @@ def from_json_dict(data: JsonDict) -> GradeReport:
     """The report back from :func:`to_json_dict`'s output (``categories[].score`` is derived)."""
     if "facts" in data:
         data = _upgraded(data)
-    data = {"python": None, **data}  # stored before runs chose a Python
+    data = {**_ADDED_LATER, **data}
     missing = [k for k in KEYS if k not in data]
     unknown = sorted(set(data) - set(KEYS))
     if missing or unknown:

@@ -18,6 +18,7 @@ from grader.models import Feedback, GradeReport
 from grader.report.candidate import candidate_view
 from grader.report.jsonio import to_json_dict
 from grader.report.markdown import md_escape
+from grader.report.review import plain_test_name
 from grader.report.view import build_view, seconds, when
 from grader.text import neutralise
 
@@ -33,7 +34,7 @@ FILES = {
 
 
 @functools.cache
-def _environment() -> Environment:
+def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("grader", "report/templates"),
         autoescape=True,
@@ -46,6 +47,7 @@ def _environment() -> Environment:
     env.filters["md"] = md_escape
     env.filters["seconds"] = seconds
     env.filters["when"] = when
+    env.filters["test_words"] = plain_test_name
     return env
 
 
@@ -57,7 +59,7 @@ def _visible_text(value: object) -> object:
 
 
 def _render(template: str, report: GradeReport) -> str:
-    return _environment().get_template(template).render(r=report, v=build_view(report))
+    return environment().get_template(template).render(r=report, v=build_view(report))
 
 
 def render_html(report: GradeReport) -> str:
@@ -72,12 +74,12 @@ def render_markdown(report: GradeReport) -> str:
 def render_candidate_html(report: GradeReport, feedback: Feedback | None = None) -> str:
     """The candidate's page, cut down to the feedback policy (default: the run's own)."""
     view = candidate_view(report, feedback)
-    return _environment().get_template("candidate.html.j2").render(c=view)
+    return environment().get_template("candidate.html.j2").render(c=view)
 
 
 def render_candidate_markdown(report: GradeReport, feedback: Feedback | None = None) -> str:
     view = candidate_view(report, feedback)
-    return _environment().get_template("candidate.md.j2").render(c=view)
+    return environment().get_template("candidate.md.j2").render(c=view)
 
 
 def render_json(report: GradeReport) -> str:

@@ -19,7 +19,10 @@ from grader.models import (
     TestResult,
     TestStatus,
 )
+from grader.report.charts import Bar, Column, Dot, bars, histogram, timeline
 from grader.report.jsonio import SCORED
+from grader.report.questions import Question, questions
+from grader.report.review import band, summary
 
 OUTCOME_LABELS = {
     Outcome.GRADED: "Graded",
@@ -46,6 +49,15 @@ class CategoryRow:
 @dataclass(frozen=True, slots=True)
 class View:
     title: str
+    band: str  # "strong" / "mixed" / "weak"; "" without a score
+    summary: tuple[str, ...]  # three to five plain sentences for the top
+    questions: tuple[Question, ...]
+    bars: tuple[Bar, ...]
+    type_hints: str  # "9 of 14 functions (64%), 2 use Any"; "" when not measured
+    history: tuple[str, ...]  # what the commit history shows, in plain words
+    timeline: tuple[Dot, ...]
+    cohort: str  # where the score stands among other candidates, or why it is not shown
+    histogram: tuple[Column, ...]
     outcome_label: str
     show_score: bool
     score_text: str
@@ -65,8 +77,19 @@ class View:
 def build_view(report: GradeReport) -> View:
     show_score = report.outcome in SCORED and report.score is not None
     counts = Counter(t.status for t in report.tests)
+    asked = questions(report) if report.outcome in SCORED else ()
+    found = band(report)
     return View(
         title=report.challenge.title or report.challenge.id,
+        band=found.value if found else "",
+        summary=summary(report, asked),
+        questions=asked,
+        bars=bars(report.categories),
+        type_hints=_type_hints(report),
+        history=report.history.statements if report.history else (),
+        timeline=timeline(report.history.commits if report.history else ()),
+        cohort=_cohort(report),
+        histogram=histogram(report),
         outcome_label=OUTCOME_LABELS[report.outcome],
         show_score=show_score,
         score_text=f"{report.score:.1f}" if show_score and report.score is not None else "—",
@@ -84,6 +107,26 @@ def build_view(report: GradeReport) -> View:
         limits=_limits(report.limits),
         facts=tuple(sorted(_fact_rows(report), key=lambda item: item[0].lower())),
     )
+
+
+def _cohort(report: GradeReport) -> str:
+    if report.outcome is not Outcome.GRADED or report.score is None:
+        return ""
+    c = report.comparison
+    if c is None:
+        return "Not enough graded submissions of this challenge version yet to compare with."
+    return (
+        f"Scored above {c.below} of {c.earlier} other candidates of this challenge version "
+        f"(percentile {c.percentile}, median {c.median:.1f})."
+    )
+
+
+def _type_hints(report: GradeReport) -> str:
+    code = report.code
+    if code is None or code.coverage is None:
+        return ""
+    text = f"{code.annotated} of {code.functions} functions fully annotated ({code.coverage}%)"
+    return text + (f"; {code.with_any} use Any" if code.with_any else "")
 
 
 def _fact_rows(report: GradeReport) -> list[tuple[str, str]]:

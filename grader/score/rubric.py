@@ -35,6 +35,7 @@ def score(collected: Collected, challenge: Challenge) -> Score:
                 if t.category == spec.name and t.status is TestStatus.PASSED
             ),
             total=sum(1 for t in collected.tests if t.category == spec.name),
+            description=spec.description,
         )
         for spec in challenge.spec.categories
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -149,15 +150,69 @@ class Store(Lifecycle):
                     return kind
         return None
 
-    def scores_for_challenge(self, challenge_id: str) -> list[float]:
-        """Scores of every graded run of a challenge, for percentile comparisons."""
-        query = sa.select(RunTable.score).where(
-            RunTable.challenge_id == challenge_id,
-            RunTable.outcome == str(Outcome.GRADED),
-            RunTable.score.is_not(None),
+    def cohort_scores(
+        self, challenge_id: str, version: str, *, exclude_repo: str = ""
+    ) -> list[float]:
+        """The cohort a graded score is placed in: the latest graded run of each distinct
+        repository for this challenge version, bundled samples (served on loopback by
+        ``grader demo``) and ``exclude_repo`` (the candidate's own) left out."""
+        latest = self._latest_per_repo(
+            challenge_id, version, (Outcome.GRADED,), RunTable.score, exclude_repo
+        )
+        return [float(score) for _, score in latest if score is not None]
+
+    def cohort_reports(
+        self, challenge_id: str, version: str, *, exclude_repo: str = ""
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """(run id, repository, report JSON) of the latest graded or flagged run of each other
+        repository of this challenge version, samples left out: what similarity compares."""
+        latest = self._latest_per_repo(
+            challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), RunTable, exclude_repo
+        )
+        return [(run.id, url, run.report) for url, run in latest]
+
+    def add_finding(self, run_id: str, finding: dict[str, Any]) -> None:
+        """Add a review finding to a stored run's report (similarity seen by a later run)."""
+        with self._sessions.begin() as session:
+            run = session.get_one(RunTable, run_id)
+            findings = list(run.report.get("findings", []))
+            if finding not in findings:
+                run.report = {**run.report, "findings": [*findings, finding]}
+
+    def _latest_per_repo(
+        self,
+        challenge_id: str,
+        version: str,
+        outcomes: tuple[Outcome, ...],
+        column: Any,
+        exclude_repo: str,
+    ) -> list[tuple[str, Any]]:
+        query = (
+            sa.select(SubmissionTable.repo_url, column)
+            .join(SubmissionTable, SubmissionTable.id == RunTable.submission_id)
+            .where(
+                RunTable.challenge_id == challenge_id,
+                RunTable.challenge_version == version,
+                RunTable.outcome.in_([str(o) for o in outcomes]),
+                RunTable.score.is_not(None),
+            )
+            .order_by(RunTable.created_at)
         )
         with self._sessions() as session:
-            return [float(score) for score in session.scalars(query) if score is not None]
+            latest: dict[str, Any] = {str(row[0]): row[1] for row in session.execute(query)}
+        return [
+            (url, value)
+            for url, value in latest.items()
+            if url != exclude_repo and not is_sample_url(url)
+        ]
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_sample_url(url: str) -> bool:
+    """A repository served on loopback: ``grader demo``'s bundled samples, never a candidate."""
+    return (urlsplit(url).hostname or "") in _LOOPBACK_HOSTS
 
 
 def _to_row(run: RunTable, repo_url: str) -> RunRow:

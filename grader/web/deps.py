@@ -43,7 +43,7 @@ class Services:
 
     @property
     def roots(self) -> tuple[Path, ...]:
-        return (self.settings.challenges_dir,)
+        return self.settings.challenge_roots
 
     def close(self) -> None:
         self.publisher.close()

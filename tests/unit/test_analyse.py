@@ -6,12 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader.analyse import RULES, analyse, core, scan_checks
+from grader.analyse import RULES, analyse, code_stats_of, core, lint, scan_checks
 from grader.analyse.rules import Hit
 from grader.models import Finding
 from grader.testing import found
 
-TESTS = {"tests/test_app.py": b"def test_add():\n    assert True\n"}
+TESTS = {
+    "tests/test_app.py": b"def test_add():\n    assert True\n",
+    "README.md": b"# App\n\nRun `python -m app`.\n",
+}
 
 CLEAN = {
     **TESTS,
@@ -39,7 +42,6 @@ def run(argv: list[str]) -> str:
 ''',
     "app/__main__.py": b"from app.core import add\n\nprint(add([1, 2]))\n",
     "scripts/report.py": b'print("report")\n',
-    "README.md": b"# App\n\nRun `python -m app`.\n",
     "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
 }
 
@@ -55,7 +57,7 @@ def test_clean_code_with_tests_has_no_findings() -> None:
 # (rule, file path, content, line the finding points at)
 FIRES = [
     ("print-call", "app/util.py", b"def f():\n    print('debug')\n", 2),
-    ("bare-except", "app/util.py", b"try:\n    x = 1\nexcept:\n    raise\n", 3),
+    ("bare-except", "app/util.py", b"try:\n    x = 1\nexcept:\n    x = 2\n", 3),
     ("swallowed-exception", "app/util.py", b"try:\n    x = 1\nexcept Exception:\n    pass\n", 3),
     (
         "swallowed-exception",
@@ -65,7 +67,38 @@ FIRES = [
     ),
     ("mutable-default", "app/util.py", b"def f(x=[]):\n    return x\n", 1),
     ("mutable-default", "app/util.py", b"async def f(*, x=dict()):\n    return x\n", 1),
-    ("mutable-default", "app/util.py", b"f = lambda x={}: x\n", 1),
+    ("mutable-default", "app/util.py", b"import time\ndef f(x=time.time()):\n    return x\n", 2),
+    (
+        "blocking-async",
+        "app/api.py",
+        b"import time\n\nasync def handler():\n    time.sleep(1)\n",
+        4,
+    ),
+    (
+        "sql-injection",
+        "app/db.py",
+        b"def q(db, name):\n    return db.execute(f'SELECT * FROM t WHERE n = {name}')\n",
+        2,
+    ),
+    ("undefined-name", "app/util.py", b"def f():\n    return missing_name\n", 2),
+    ("committed-env", ".env", b"DEBUG=1\n", 0),
+    (
+        "any-annotation",
+        "app/util.py",
+        b"from typing import Any\n\ndef f(x: Any) -> None:\n    pass\n",
+        3,
+    ),
+    (
+        "security-smell",
+        "app/util.py",
+        b"import pickle\n\ndef f(b):\n    return pickle.loads(b)\n",
+        4,
+    ),
+    ("unused-code", "app/util.py", b"import os\n", 1),
+    ("unpinned-dependencies", "requirements.txt", b"# web\nfastapi==0.115.0\nrequests\n", 3),
+    ("no-lock-file", "pyproject.toml", b"[project]\ndependencies = ['fastapi']\n", 0),
+    ("committed-build", "app/__pycache__/x.cpython-311.pyc", b"\x00", 0),
+    ("committed-build", ".venv/pyvenv.cfg", b"home = /usr\n", 0),
     ("dangerous-call", "app/util.py", b"import os\nos.system('ls')\n", 2),
     ("dangerous-call", "app/util.py", b"x = eval(input())\n", 1),
     ("dangerous-call", "app/util.py", b"import subprocess\nsubprocess.run('ls', shell=True)\n", 2),
@@ -78,7 +111,7 @@ FIRES = [
     ),
     ("hardcoded-secret", ".env", b"AWS=AKIAIOSFODNN7EXAMPLE\n", 1),
     ("hardcoded-secret", "deploy/key", b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", 1),
-    ("long-function", "app/util.py", b"def f():\n" + b"    x = 1\n" * 60, 1),
+    ("complex-function", "app/util.py", b"def f(x):\n" + b"    if x:\n        x += 1\n" * 11, 1),
     ("syntax-error", "app/util.py", b"def f(:\n    pass\n", 1),
     ("syntax-error", "app/util.py", b"x = 1\x00\n", 0),
     ("pytest-config", "tests/conftest.py", b"import pytest\n", 0),
@@ -134,6 +167,10 @@ def test_every_rule_in_the_table_is_exercised() -> None:
         "no-tests",
         "too-large",
         "leaked-tests",
+        "no-readme",
+        "missing-file",
+        "lint-unavailable",
+        "similar-submission",  # tests/unit/test_similarity.py
         "not-analysed",
     }
     assert exercised == set(RULES)
@@ -148,7 +185,8 @@ def test_a_repository_without_tests_gets_one_info_finding() -> None:
 
 def test_tamper_indicators_are_integrity_findings() -> None:
     severities = {
-        f.rule: f.severity for f in analyse({**TESTS, "x.pth": b"", "a.py": b"import _pytest\n"})
+        f.rule: f.severity
+        for f in analyse({**TESTS, "x.pth": b"", "a.py": b"import _pytest\n\n_pytest.x()\n"})
     }
     assert severities == {"startup-hook": "integrity", "pytest-internals": "integrity"}
 
@@ -167,7 +205,11 @@ def test_print_is_fine_in_tests_entry_points_and_scripts() -> None:
 def test_pytest_imports_in_test_code_are_fine() -> None:
     assert (
         analyse(
-            {"tests/test_app.py": b"import pytest\nfrom _pytest.monkeypatch import MonkeyPatch\n"}
+            {
+                **TESTS,
+                "tests/test_app.py": b"import pytest\nfrom _pytest.monkeypatch import MonkeyPatch\n"
+                b"\n@pytest.fixture\ndef patch() -> MonkeyPatch:\n    return MonkeyPatch()\n",
+            }
         )
         == ()
     )
@@ -196,7 +238,9 @@ def test_placeholders_and_lookalike_names_are_not_secrets(source: bytes) -> None
 
 def test_narrow_excepts_that_handle_the_error_are_fine() -> None:
     source = (
-        b"try:\n    x = 1\nexcept Exception:\n    log(x)\n    raise\nexcept ValueError:\n    pass\n"
+        b"import logging\ntry:\n    x = 1\nexcept Exception:\n"
+        b"    logging.exception('x')\n    raise\n"
+        b"except ValueError:\n    pass\n"
     )
     assert analyse({**TESTS, "app.py": source}) == ()
 
@@ -229,7 +273,7 @@ def test_each_rule_is_capped_with_a_summary() -> None:
 
 
 def test_findings_come_integrity_first_then_warnings_then_info() -> None:
-    files = {"app.py": b"import pytest\n\ndef f(x=[]):\n    print(x)\n"}
+    files = {"app.py": b"import pytest\n\ndef f(x=[]):\n    print(pytest, x)\n", "README": b"$ run"}
     assert [f.severity for f in analyse(files)] == ["integrity", "warning", "info", "info"]
 
 
@@ -283,9 +327,91 @@ def test_a_copy_of_a_hidden_test_file_is_flagged_but_tiny_files_are_not() -> Non
 def test_scan_checks_say_what_was_checked_and_found() -> None:
     files = {**TESTS, "x.pth": b""}
     checks = found(scan_checks(files, analyse(files, hidden=HIDDEN), hidden=True))
-    assert checks["tamper scan"].startswith("2 files checked against ")
+    assert checks["tamper scan"].startswith("3 files checked against ")
     assert checks["tamper scan"].endswith(": 1 finding, flagged")
     assert checks["hidden-test leak scan"] == "no hidden-test canary string or copy found"
+
+
+def test_files_the_challenge_asks_for_are_missing_findings_only_when_asked() -> None:
+    asked = [(f.path, f.message) for f in analyse(TESTS, expects=("dockerfile", "compose"))]
+    assert asked == [
+        ("Dockerfile", "no Dockerfile: the challenge asks for one"),
+        ("compose.yaml", "no compose.yaml: the challenge asks for one"),
+    ]
+    assert [f for f in analyse(TESTS) if f.rule == "missing-file"] == []
+    shipped = {**TESTS, "Dockerfile": b"FROM python\n", "compose.yaml": b"services: {}\n"}
+    assert analyse(shipped, expects=("dockerfile", "compose")) == ()
+
+
+@pytest.mark.parametrize(
+    ("readme", "expected"),
+    [
+        ({}, ["no README at the top of the repository"]),
+        ({"README.md": b"# My app\n\nIt tracks tasks.\n"}, ["the README does not say how"]),
+        ({"README.md": b"# My app\n\n```\npython -m app\n```\n"}, []),
+    ],
+)
+def test_a_readme_must_say_how_to_run_it(readme: dict[str, bytes], expected: list[str]) -> None:
+    files = {"tests/test_app.py": TESTS["tests/test_app.py"], **readme}
+    found_messages = [f.message for f in analyse(files) if f.rule == "no-readme"]
+    assert [m[: len(e)] for m, e in zip(found_messages, expected, strict=False)] == expected
+    assert len(found_messages) == len(expected)
+
+
+def test_an_env_example_and_pinned_requirements_are_fine() -> None:
+    files = {**TESTS, ".env.example": b"TOKEN=\n", "requirements.txt": b"fastapi==0.115.0\n"}
+    assert analyse(files) == ()
+
+
+def test_snippets_show_the_flagged_line_but_never_a_secret() -> None:
+    findings = analyse(
+        {**TESTS, "app.py": b"API_KEY = 'a8f5f167f44f4964e6'\n\ndef f(x=[]):\n    ...\n"}
+    )
+    assert {f.rule: f.snippet for f in findings} == {
+        "hardcoded-secret": "",
+        "mutable-default": "def f(x=[]):",
+    }
+
+
+def test_a_failing_linter_is_a_finding_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lint, "TIMEOUT_SECONDS", 0.000001)
+    findings = analyse({**TESTS, "app.py": b"x = 1\n"})
+    assert [(f.rule, f.message) for f in findings] == [
+        (
+            "lint-unavailable",
+            "code signals could not be computed: ruff did not finish within 1e-06 s",
+        )
+    ]
+
+
+def test_the_candidates_ruff_config_is_never_read() -> None:
+    config = b"[tool.ruff]\nexclude = ['app']\n[tool.ruff.lint]\nignore = ['B006']\n"
+    files = {**TESTS, "pyproject.toml": config, "app/x.py": b"def f(x=[]):\n    return x\n"}
+    assert [f.rule for f in analyse(files)] == ["mutable-default"]
+
+
+@pytest.mark.parametrize(
+    ("source", "functions", "annotated", "with_any"),
+    [
+        (b"def f(x: int) -> int:\n    return x\n", 1, 1, 0),
+        (b"def f(x) -> int:\n    return x\n", 1, 0, 0),
+        (b"def f(x: int):\n    return x\n", 1, 0, 0),
+        (b"from typing import Any\ndef f(x: Any) -> None: ...\n", 1, 0, 1),
+        (b"def f(x: 'dict[str, Any]') -> None: ...\n", 1, 0, 1),
+        (b"class A:\n    def m(self, *a: int, **k: str) -> None: ...\n", 1, 1, 0),
+        (b"x = 1\n", 0, 0, 0),
+    ],
+)
+def test_type_hint_coverage_counts_complete_annotations_without_any(
+    source: bytes, functions: int, annotated: int, with_any: int
+) -> None:
+    stats = code_stats_of({"app.py": source, "tests/test_x.py": b"def test_x(): ...\n"})
+    assert (stats.functions, stats.annotated, stats.with_any) == (functions, annotated, with_any)
+
+
+def test_type_hint_coverage_is_a_percentage_or_none() -> None:
+    assert code_stats_of({"a.py": b"def f(x: int) -> None: ...\ndef g(x): ...\n"}).coverage == 50
+    assert code_stats_of({}).coverage is None
 
 
 def test_a_rule_that_breaks_on_a_file_becomes_a_finding_and_the_other_files_are_analysed(

@@ -55,6 +55,7 @@ def _hostile_report() -> GradeReport:
         findings=(Finding("print-call", Severity.INFO, f"found {XSS}", f"{XSS}.py", 3),),
         dependencies=(Dependency(XSS, DependencyStatus.FAILED, XSS),),
         run_facts=RunFacts(recorded={"commit message": f"Fix {XSS}", XSS: "key"}),
+        comparison=None,  # its "40-49" label would hide an evaluated {{ 7*7 }}
         repo_url=f"https://github.com/a/b{XSS}",
         reason=XSS,
     )
@@ -113,15 +114,20 @@ def test_json_has_exactly_the_documented_keys_in_order() -> None:
         "run_id", "outcome", "score", "reason", "repo_url", "ref", "commit", "challenge",
         "tests", "categories", "findings", "dependencies", "timings", "started_at",
         "finished_at", "image", "image_digest", "limits", "feedback", "integrity",
-        "comparison", "run_facts", "python",
+        "comparison", "run_facts", "python", "code", "history", "fingerprints",
     ]  # fmt: skip
     assert data["integrity"][0] == {"name": "tamper scan", "found": data["integrity"][0]["found"]}
     assert data["run_facts"]["recorded"]["candidate started as"] == "cli: python -m todo"
-    assert data["challenge"] == {"id": "backend/todo-api", "version": "1.2.0", "title": "Todo API"}
+    assert data["challenge"] == {
+        "id": "backend/todo-api", "version": "1.2.0", "title": "Todo API",
+        "strong": 80.0, "mixed": 50.0,
+    }  # fmt: skip
     assert list(data["tests"][0]) == ["id", "status", "category", "duration", "message"]
     assert data["categories"][0] == {
-        "name": "core", "weight": 3.0, "passed": 3, "total": 4, "score": 75.0
+        "name": "core", "weight": 3.0, "passed": 3, "total": 4,
+        "description": "create, read, update and delete tasks through the API", "score": 75.0,
     }  # fmt: skip
+    assert data["code"] == {"functions": 14, "annotated": 9, "with_any": 2}
     assert data["started_at"] == "2025-03-04T09:30:00+00:00"
     json.dumps(data)  # plain JSON types only
 
@@ -148,6 +154,20 @@ def test_json_with_missing_or_unknown_keys_is_refused() -> None:
         GraderError, match=r"missing keys \['feedback'\] or unknown keys \['surprise'\]"
     ):
         from_json_dict(data)
+
+
+def test_a_report_stored_before_code_signals_still_loads() -> None:
+    data = to_json_dict(graded_report())
+    del data["code"]
+    del data["history"]
+    for category in data["categories"]:
+        del category["description"]
+    for finding in data["findings"]:
+        del finding["snippet"]
+    report = from_json_dict(data)
+    assert report.code is None
+    assert report.history is None
+    assert report.categories[0].description == ""
 
 
 def test_a_report_stored_with_the_old_facts_object_is_read_into_typed_fields() -> None:
@@ -232,7 +252,7 @@ def test_the_integrity_section_lists_each_check_and_what_it_found() -> None:
     for check in ("tamper scan", "test-ID manifest", "run nonce", "must-fail canary"):
         assert f"<th>{check}</th>" in integrity
     assert "1 finding, flagged" in integrity and "pytest_runtest_makereport" in integrity
-    facts = html.split("<h2>Run facts</h2>", 1)[1]
+    facts = html.split("<h2>Run details</h2>", 1)[1]
     assert "integrity:" not in facts and "must-fail canary" not in facts
     markdown = render_markdown(report)
     assert "| must-fail canary | failed, as it must |" in markdown

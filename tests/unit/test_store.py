@@ -42,9 +42,13 @@ def store(db_url: str) -> Iterator[Store]:
         yield opened
 
 
-def _submission(store: Store, challenge_id: str = "backend/todo-api") -> str:
+def _submission(
+    store: Store,
+    challenge_id: str = "backend/todo-api",
+    repo_url: str = "https://github.com/someone/todo",
+) -> str:
     return store.enqueue(
-        "https://github.com/someone/todo",
+        repo_url,
         "main",
         "a" * 40,
         challenge_id=challenge_id,
@@ -242,14 +246,23 @@ def test_a_prefix_with_sql_wildcards_matches_nothing(store: Store) -> None:
         store.get_run("%%%%")
 
 
-def test_scores_for_challenge_counts_only_graded_runs_with_a_score(store: Store) -> None:
+def test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples(
+    store: Store,
+) -> None:
     submission = _submission(store)
     _record(store, submission, score=70.0)
     _record(store, submission, outcome="flagged", score=100.0)
     _record(store, submission, outcome="not_gradable", score=None)
-    _record(store, submission, score=90.0)
-    assert sorted(store.scores_for_challenge("backend/todo-api")) == [70.0, 90.0]
-    assert store.scores_for_challenge("data/etl") == []
+    _record(store, submission, score=90.0)  # a regrade: only the latest run counts
+    other = _submission(store, repo_url="https://github.com/other/todo")
+    _record(store, other, score=40.0)
+    sample = _submission(store, repo_url="http://127.0.0.1:8123/strong.git")
+    _record(store, sample, score=100.0)
+    assert sorted(store.cohort_scores("backend/todo-api", "1.0")) == [40.0, 90.0]
+    mine = "https://github.com/someone/todo"
+    assert store.cohort_scores("backend/todo-api", "1.0", exclude_repo=mine) == [40.0]
+    assert store.cohort_scores("backend/todo-api", "2.0") == []
+    assert store.cohort_scores("data/etl", "1.0") == []
 
 
 def test_an_unknown_outcome_is_refused(store: Store) -> None:

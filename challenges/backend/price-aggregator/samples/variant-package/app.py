@@ -1,0 +1,3 @@
+from shop.main import app
+
+__all__ = ["app"]
