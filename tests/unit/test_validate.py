@@ -26,7 +26,9 @@ from grader.validate.checks import (
     check_sample,
     check_samples_present,
     check_starter,
+    check_variant,
     load_bands,
+    variant_design,
     with_sample_data,
 )
 from grader.validate.mutants import Mutant, auto_sites, plan_mutants
@@ -182,11 +184,37 @@ def test_cheating_sample_is_caught_when_flagged_or_kept_within_its_band() -> Non
 
 def test_samples_must_include_strong_partial_broken_and_a_cheat_each_with_a_band() -> None:
     bands = dict.fromkeys(("strong", "partial", "broken", "cheating"), (0.0, 100.0))
-    assert check_samples_present(["broken", "cheating", "partial", "strong"], bands).ok
+    assert check_samples_present(["broken", "cheating", "partial", "strong", *VARIANTS], bands).ok
     missing = check_samples_present(["strong", "partial"], {**bands, "extra": (0, 1)})
     assert not missing.ok
     assert "samples/broken" in missing.detail and "cheating*" in missing.detail
     assert "extra" in missing.detail
+
+
+def test_three_variants_are_required_and_none_may_be_banded_below_the_floor() -> None:
+    bands = dict.fromkeys(("strong", "partial", "broken", "cheating"), (0.0, 100.0))
+    names = ["broken", "cheating", "partial", "strong"]
+    two = check_samples_present([*names, "variant-a", "variant-b"], bands)
+    assert not two.ok and "only 2 variant-* samples, at least 3 needed" in two.detail
+    lax = check_samples_present([*names, *VARIANTS], {**bands, "variant-src": (80.0, 100.0)})
+    assert not lax.ok and "lets variant-src score below 95" in lax.detail
+
+
+def test_a_variant_must_be_graded_at_95_or_more_and_names_its_design() -> None:
+    ok = check_variant("variant-uuid", scored(96), "FastAPI with UUID ids")
+    assert ok.ok and ok.name == "variant variant-uuid scores at least 95"
+    assert ok.detail == "FastAPI with UUID ids: scored 96"
+    near = check_variant("variant-uuid", scored(96, failed=1), "")
+    assert near.ok and near.detail == "scored 96 (lost test_x.py::test_0)"
+    low = check_variant("variant-uuid", scored(75, failed=1), "")
+    assert not low.ok and "test_x.py::test_0" in low.detail
+    assert not check_variant("variant-uuid", flagged_report(score=100.0), "").ok
+
+
+def test_a_variants_design_is_the_first_heading_of_its_readme(tmp_path: Path) -> None:
+    assert variant_design(tmp_path) == ""
+    (tmp_path / "README.md").write_text("run it like this\n## Flask app factory, src/ layout\n")
+    assert variant_design(tmp_path) == "Flask app factory, src/ layout"
 
 
 def test_reference_must_score_100_and_says_which_tests_it_lost() -> None:
@@ -236,8 +264,14 @@ class FakeGrader:
         self.pythons.append(python)
         if folder.name.startswith("m"):  # a mutant copy
             return scored(50, failed=2)
-        report = scored(self.scores[folder.name])
+        default = 100.0 if folder.name.startswith("variant-") else None
+        report = scored(
+            self.scores.get(folder.name, default) if default else self.scores[folder.name]
+        )
         return dataclasses.replace(report, timings={"sandbox": 4.0})
+
+
+VARIANTS = ("variant-flask", "variant-src", "variant-uuid")
 
 
 def a_challenge(tmp_path: Path, folder: str = "demo") -> Challenge:
@@ -245,8 +279,11 @@ def a_challenge(tmp_path: Path, folder: str = "demo") -> Challenge:
     (challenge.root / "reference").mkdir()
     (challenge.root / "reference" / "calc.py").write_text(SOURCE)
     (challenge.root / "starter").mkdir()
-    for name in ("strong", "partial", "broken", "cheating"):
+    for name in ("strong", "partial", "broken", "cheating", *VARIANTS):
         (challenge.root / "samples" / name).mkdir(parents=True)
+    (challenge.root / "samples" / "variant-uuid" / "README.md").write_text(
+        "Intro\n\n# FastAPI with UUID ids\n"
+    )
     (challenge.root / "samples" / "bands.toml").write_text(
         "strong = [90, 100]\npartial = [30, 70]\nbroken = [0, 5]\ncheating = [0, 10]\n"
     )
@@ -338,6 +375,17 @@ def test_a_sample_out_of_band_fails_only_its_own_check(tmp_path: Path) -> None:
     )
     failed = [c.name for c in run_checks(challenge, grader, mutants=0) if not c.ok]
     assert failed == ["sample strong in band 90-100"]
+
+
+def test_every_variant_is_listed_in_the_report_and_a_low_one_fails(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    scores = {"reference": 100, "data": 100, "starter": 0, "strong": 95, "partial": 50}
+    grader = FakeGrader({**scores, "broken": 0, "cheating": 5, "variant-src": 60})
+    checks = {c.name: c for c in run_checks(challenge, grader, mutants=0)}
+    listed = sorted(name for name in checks if name.startswith("variant "))
+    assert listed == [f"variant {v} scores at least 95" for v in VARIANTS]
+    assert not checks["variant variant-src scores at least 95"].ok
+    assert checks["variant variant-uuid scores at least 95"].detail.startswith("FastAPI with UUID")
 
 
 def test_a_challenge_without_a_starter_is_a_clear_error(tmp_path: Path) -> None:
