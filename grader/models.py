@@ -207,6 +207,27 @@ class IntegrityCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class OwnTests:
+    """The candidate's own tests, run in the sandbox after the hidden suite (never scored)."""
+
+    collected: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    coverage: float | None = None  # line coverage of their code, percent; None: not measured
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """ "2 of 3 of the candidate's own tests pass; coverage 81%", or why there are none."""
+        if not self.collected:
+            return f"No tests of the candidate's own ran ({self.note})."
+        text = f"{self.passed} of {self.collected} of the candidate's own tests pass"
+        cover = f"coverage {self.coverage:.0f}%" if self.coverage is not None else self.note
+        return f"{text}; {cover}."
+
+
+@dataclass(frozen=True, slots=True)
 class Collected:
     tests: tuple[TestResult, ...]
     expected: tuple[str, ...]  # the challenge's test-ID manifest
@@ -214,6 +235,7 @@ class Collected:
     checks: tuple[IntegrityCheck, ...] = ()  # what the checks on the judge's results found
     recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
     dependency_install: str = ""  # why the judge's install of the candidate's wheels failed
+    own_tests: OwnTests | None = None  # None: the judge did not report them
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +343,7 @@ class RunFacts:
     deadline: str = ""  # which commit the submission's deadline picked, and later commits
     rewritten: str = ""  # commit dates going backwards: history rewritten after the fact
     recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
+    own_tests: OwnTests | None = None  # the candidate's own tests; None: not run
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,6 +260,7 @@ def _run_facts(run: SandboxRun, repo: FetchedRepo, collected: Collected) -> RunF
         rewritten=repo.rewritten,
         dependency_install=collected.dependency_install,
         recorded=collected.recorded,
+        own_tests=collected.own_tests,
     )
 
 

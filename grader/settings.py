@@ -164,6 +164,11 @@ class Settings(BaseSettings):
         """Handed-in bundles and zips, by SHA-256 (shared by intake and workers)."""
         return self.home / "uploads"
 
+    @property
+    def validations_dir(self) -> Path:
+        """What ``grader challenges validate`` last found, one JSON file per challenge."""
+        return self.home / "validations"
+
     def report_dir(self, run_id: str) -> Path:
         """Where one run's rendered reports are written (a cache: the store is the record)."""
         return self.reports_dir / run_id

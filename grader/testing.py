@@ -32,6 +32,7 @@ from grader.models import (
     IntegrityCheck,
     Limits,
     Outcome,
+    OwnTests,
     RunFacts,
     SandboxRun,
     Severity,
@@ -174,7 +175,8 @@ def graded_report(**changes: Any) -> GradeReport:
             recorded={
                 "candidate started as": "cli: python -m todo",
                 "commit message": "Add task API",
-            }
+            },
+            own_tests=OwnTests(3, 2, 1, 0, 81.5, "line coverage measured"),
         ),
         code=CodeStats(functions=14, annotated=9, with_any=2),
         history=SAMPLE_HISTORY,

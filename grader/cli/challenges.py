@@ -12,7 +12,14 @@ from rich.text import Text
 from grader.challenge import discover, find_challenge, survey
 from grader.cli._common import EXIT_ERROR, challenge_roots, err, guarded, out, show, verbosity
 from grader.settings import get_settings
-from grader.validate import DEFAULT_JOBS, DEFAULT_MUTANTS, Validation, validate, write_manifest
+from grader.validate import (
+    DEFAULT_JOBS,
+    DEFAULT_MUTANTS,
+    Validation,
+    recorded,
+    validate,
+    write_manifest,
+)
 
 
 @click.group()
@@ -86,7 +93,8 @@ def validate_command(
     challenges_dir: tuple[Path, ...],
 ) -> None:
     """Prove a challenge: reference 100, starter low, samples in band, deterministic, mutants
-    caught. Prints a table per challenge; exits 1 when any check fails."""
+    caught. Prints a table per challenge and records it under GRADER_HOME/validations (the
+    admin catalogue shows it); exits 1 when any check fails."""
     if all_ == bool(challenge_id):
         raise click.UsageError("give one CHALLENGE_ID or --all")
     settings = get_settings()
@@ -103,6 +111,14 @@ def validate_command(
             progress=lambda message: err.print(Text(f"  {message}")),
         )
         show(_table(result))
+        where = recorded.save(
+            settings.validations_dir,
+            challenge.id,
+            challenge.spec.version,
+            result.checks,
+            result.seconds,
+        )
+        err.print(Text(f"  recorded in {where}"))
         results.append(result)
     failed = [r.challenge for r in results if not r.ok]
     total = sum(r.seconds for r in results)

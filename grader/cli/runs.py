@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from grader.cli._common import fail, guarded, short_id, show, verbosity
-from grader.report import from_json_dict, render
+from grader.report import from_json_dict, render, render_pdf
 from grader.settings import get_settings
 from grader.store import RunNotFoundError, Store, open_store
 
@@ -109,9 +109,10 @@ def list_submissions(limit: int, challenge_id: str | None, as_json: bool) -> Non
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports."
 )
+@click.option("--pdf", "as_pdf", is_flag=True, help="Also write report.pdf (WeasyPrint).")
 @verbosity
 @guarded
-def report(run_id: str, out: Path | None) -> None:
+def report(run_id: str, out: Path | None, as_pdf: bool) -> None:
     """Re-render the reports of a stored run (RUN_ID or a unique prefix of it)."""
     settings = get_settings()
     with open_store(settings.effective_database_url) as store:
@@ -120,7 +121,11 @@ def report(run_id: str, out: Path | None) -> None:
         except RunNotFoundError as exc:
             fail(exc.message, wrong_kind(store, run_id, "run") or exc.hint, as_json=False)
     graded = from_json_dict(detail.report)
-    paths = render(graded, out or settings.report_dir(graded.run_id))
+    folder = out or settings.report_dir(graded.run_id)
+    paths = render(graded, folder)
+    if as_pdf:
+        paths["pdf"] = folder / "report.pdf"
+        paths["pdf"].write_bytes(render_pdf(graded))
     for kind, path in sorted(paths.items()):
         click.echo(f"{kind:>5}: {path}")
 

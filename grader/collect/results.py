@@ -7,9 +7,16 @@ from collections import Counter
 
 from grader.challenge import Challenge
 from grader.collect.integrity import judge_checks
-from grader.collect.schema import JUDGE_HINT, CollectedEvent, Stream, TestEvent, parse_stream
+from grader.collect.schema import (
+    JUDGE_HINT,
+    CollectedEvent,
+    OwnTestsEvent,
+    Stream,
+    TestEvent,
+    parse_stream,
+)
 from grader.errors import JudgeError
-from grader.models import Collected, SandboxRun, TestResult, TestStatus
+from grader.models import Collected, OwnTests, SandboxRun, TestResult, TestStatus
 from grader.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -46,7 +53,16 @@ def collect(run: SandboxRun, challenge: Challenge, *, nonce: str | None = None) 
         checks=checks,
         recorded=stream.facts,
         dependency_install=stream.dependency_install,
+        own_tests=_own_tests(stream.own_tests),
     )
+
+
+def _own_tests(event: OwnTestsEvent | None) -> OwnTests | None:
+    """The candidate's own tests as the report shows them (their note is candidate-free)."""
+    if event is None:
+        return None
+    counts = (event.collected, event.passed, event.failed, event.errors)
+    return OwnTests(*counts, coverage=event.coverage, note=clean_text(event.note, 300))
 
 
 def _check_manifest(collected: CollectedEvent, expected: tuple[str, ...]) -> None:

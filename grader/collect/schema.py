@@ -20,6 +20,7 @@ from grader.text import clean_text
 
 MAX_RESULTS_BYTES = 1024 * 1024
 MAX_ID_CHARS = 1000
+MAX_OWN_TESTS = 1_000_000
 
 JUDGE_HINT = (
     "this is an infrastructure fault, not the candidate's: the run is retried; if it keeps "
@@ -80,7 +81,27 @@ class CanaryEvent(_Event):
     nonce: str = Field(max_length=200)
 
 
-Event = CollectedEvent | TestEvent | FinishedEvent | FactEvent | PrepareEvent | CanaryEvent
+class OwnTestsEvent(_Event):
+    """The candidate's own tests, run after ``finished`` (``grader_harness.owntests``)."""
+
+    event: Literal["own_tests"]
+    collected: int = Field(ge=0, le=MAX_OWN_TESTS)
+    passed: int = Field(ge=0, le=MAX_OWN_TESTS)
+    failed: int = Field(ge=0, le=MAX_OWN_TESTS)
+    errors: int = Field(ge=0, le=MAX_OWN_TESTS)
+    coverage: float | None = Field(ge=0, le=100, allow_inf_nan=False)
+    note: str = Field(max_length=300)
+
+
+Event = (
+    CollectedEvent
+    | TestEvent
+    | FinishedEvent
+    | FactEvent
+    | PrepareEvent
+    | CanaryEvent
+    | OwnTestsEvent
+)
 
 
 class _Line(RootModel[Annotated[Event, Field(discriminator="event")]]):
@@ -116,6 +137,7 @@ class Stream:
     facts: dict[str, str]
     canary: CanaryEvent | None = None
     dependency_install: str = ""
+    own_tests: OwnTestsEvent | None = None
 
 
 def parse_stream(raw: bytes, *, killed: bool) -> Stream:
@@ -152,7 +174,7 @@ def _parse_line(number: int, line: bytes) -> Event:
 @dataclass(slots=True)
 class _Assembler:
     """Checks the order of events: facts and prepare anywhere, collected once before results
-    and the canary, finished last."""
+    and the canary, then finished; after it only the candidate's own tests, once."""
 
     collected: CollectedEvent | None = None
     results: dict[str, TestEvent] = field(default_factory=dict)
@@ -160,11 +182,16 @@ class _Assembler:
     facts: dict[str, str] = field(default_factory=dict)
     canary: CanaryEvent | None = None
     dependency_install: str = ""
+    own_tests: OwnTestsEvent | None = None
 
     def add(self, number: int, event: Event) -> None:
-        if self.finished is not None:
+        if isinstance(event, OwnTestsEvent):
+            if self.finished is None or self.own_tests is not None:
+                raise _out_of_order(number, event, "other than once after the finished event")
+            self.own_tests = event
+        elif self.finished is not None:
             raise _out_of_order(number, event, "after the finished event")
-        if isinstance(event, FactEvent):
+        elif isinstance(event, FactEvent):
             self.facts[clean_text(event.key, 100)] = clean_text(event.value, 500)
         elif isinstance(event, PrepareEvent):
             if not event.ok:
@@ -202,6 +229,7 @@ class _Assembler:
             self.facts,
             self.canary,
             self.dependency_install,
+            self.own_tests,
         )
 
 

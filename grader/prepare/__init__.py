@@ -38,8 +38,8 @@ def prepare(
     downloader: Downloader | None = None,
 ) -> Prepared:
     """Find, vet and fetch the candidate's dependencies for ``python``; say what became of
-    each one. (Environment markers are still evaluated for 3.11.)"""
-    declared = find_declared(files)
+    each one."""
+    declared = find_declared(files, python=python)
     entries = apply_policy(declared.entries, challenge.spec.candidate)
     wanted = [entry for entry in entries if isinstance(entry, Wanted)]
     cache = WheelCache(

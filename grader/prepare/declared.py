@@ -7,6 +7,7 @@ an option for is refused here, with the reason in plain words.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -18,7 +19,7 @@ from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from grader.models import Dependency, DependencyStatus
+from grader.models import DEFAULT_PYTHON, Dependency, DependencyStatus
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,17 @@ TARGET_ENVIRONMENT = {
     "sys_platform": "linux",
     "extra": "",
 }
+
+
+def target_environment(python: str) -> dict[str, str]:
+    """The marker environment of the sandbox's CPython ``python`` (e.g. "3.13")."""
+    if python == TARGET_ENVIRONMENT["python_version"]:
+        return TARGET_ENVIRONMENT
+    full = f"{python}.0"
+    versions = {"python_version": python, "python_full_version": full}
+    return {**TARGET_ENVIRONMENT, **versions, "implementation_version": full}
+
+
 UNUSED_LOCKS = ("poetry.lock", "uv.lock")
 _DECLARING = ("requirements.txt", "pyproject.toml", "Pipfile.lock")
 MAX_REQUIREMENT_CHARS = 500
@@ -61,7 +73,8 @@ class Wanted:
 
 
 Entry = Wanted | Dependency  # a Dependency here is always a refusal or a note
-LineReader = Callable[[str, str], Iterator[Entry]]
+Parse = Callable[[str], Entry]  # one requirement, markers evaluated for the sandbox
+LineReader = Callable[[str, str, Parse], Iterator[Entry]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,36 +83,38 @@ class Declared:
     entries: tuple[Entry, ...]  # in the order the file lists them
 
 
-def find_declared(files: Mapping[str, bytes]) -> Declared:
-    """The candidate's requirements from the first declaring file at the repository root.
+def find_declared(files: Mapping[str, bytes], *, python: str = DEFAULT_PYTHON) -> Declared:
+    """The candidate's requirements from the first declaring file at the repository root,
+    environment markers evaluated for the sandbox's CPython ``python``.
 
     Never raises on candidate bytes: a file that makes a parser give up (deeply nested TOML
     or JSON raise RecursionError, odd values TypeError) is refused with the reason.
     """
     try:
-        return _first_declared(files)
+        return _first_declared(files, functools.partial(parse_requirement, python=python))
     except Exception as error:
         path = next((p for p in _DECLARING if p in files), "")
         log.exception("could not read the dependencies declared in %s", path)
         return Declared(source=path, entries=(_refused(path, _unreadable(error)),))
 
 
-def _first_declared(files: Mapping[str, bytes]) -> Declared:
+def _first_declared(files: Mapping[str, bytes], parse: Parse) -> Declared:
     if "requirements.txt" in files:
-        return _from_text("requirements.txt", files, _requirement_lines)
-    pyproject = _pyproject_dependencies(files)
+        return _from_text("requirements.txt", files, _requirement_lines, parse)
+    pyproject = _pyproject_dependencies(files, parse)
     if pyproject is not None:
         return pyproject
     if "Pipfile.lock" in files:
-        return _from_text("Pipfile.lock", files, _pipfile_lines)
+        return _from_text("Pipfile.lock", files, _pipfile_lines, parse)
     notes = [_unused(name, "lock file") for name in UNUSED_LOCKS if name in files]
     return Declared(source="", entries=tuple(notes))
 
 
-def parse_requirement(text: str) -> Entry:
-    """One PEP 508 requirement, checked and normalised; markers evaluated for the sandbox."""
+def parse_requirement(text: str, *, python: str = DEFAULT_PYTHON) -> Entry:
+    """One PEP 508 requirement, checked and normalised; markers evaluated for the sandbox's
+    CPython ``python``."""
     try:
-        return _parse_requirement(text)
+        return _parse_requirement(text, python)
     except Exception as error:  # packaging's parser recurses: nested markers can break it
         log.exception("could not parse the requirement %.80r", text)
         return _refused(text[:MAX_REQUIREMENT_CHARS], _unreadable(error))
@@ -110,7 +125,7 @@ def _unreadable(error: BaseException) -> str:
     return f"could not be read ({reason[:200]}); simplify it"
 
 
-def _parse_requirement(text: str) -> Entry:
+def _parse_requirement(text: str, python: str) -> Entry:
     try:
         req = Requirement(text)
     except InvalidRequirement as error:
@@ -120,31 +135,31 @@ def _parse_requirement(text: str) -> Entry:
     if req.url:
         return _refused(text, "direct URL requirements are not allowed; name a package version")
     try:
-        applies = req.marker is None or req.marker.evaluate(TARGET_ENVIRONMENT)
+        applies = req.marker is None or req.marker.evaluate(target_environment(python))
     except (UndefinedComparison, UndefinedEnvironmentName) as error:
         return _refused(text, f"environment marker cannot be evaluated: {error}")
     if not applies:
-        return _refused(text, "skipped: its environment marker excludes Linux / CPython 3.11")
+        return _refused(text, f"skipped: its environment marker excludes Linux / CPython {python}")
     extras = ",".join(sorted(canonicalize_name(e) for e in req.extras))
     name = canonicalize_name(req.name)
     spec = f"{name}[{extras}]{req.specifier}" if extras else f"{name}{req.specifier}"
     return Wanted(text=text, name=name, pip_spec=spec)
 
 
-def _from_text(path: str, files: Mapping[str, bytes], lines: LineReader) -> Declared:
+def _from_text(path: str, files: Mapping[str, bytes], lines: LineReader, parse: Parse) -> Declared:
     try:
         text = files[path].decode("utf-8-sig")
     except UnicodeDecodeError:
         return Declared(source=path, entries=(_refused(path, "not UTF-8 text"),))
-    return Declared(source=path, entries=tuple(lines(path, text)))
+    return Declared(source=path, entries=tuple(lines(path, text, parse)))
 
 
-def _requirement_lines(path: str, text: str) -> Iterator[Entry]:
+def _requirement_lines(path: str, text: str, parse: Parse) -> Iterator[Entry]:
     for line in _logical_lines(text):
         if line.startswith("-"):
             yield _refused(line, _option_reason(line))
         else:
-            yield parse_requirement(_HASH.sub("", line).strip())
+            yield parse(_HASH.sub("", line).strip())
 
 
 def _logical_lines(text: str) -> Iterator[str]:
@@ -170,7 +185,7 @@ def _option_reason(line: str) -> str:
     return f"pip option {option} refused: requirements.txt may list only package requirements"
 
 
-def _pyproject_dependencies(files: Mapping[str, bytes]) -> Declared | None:
+def _pyproject_dependencies(files: Mapping[str, bytes], parse: Parse) -> Declared | None:
     if "pyproject.toml" not in files:
         return None
     try:
@@ -186,10 +201,10 @@ def _pyproject_dependencies(files: Mapping[str, bytes]) -> Declared | None:
     if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
         detail = "[project] dependencies must be a list of strings"
         return Declared("pyproject.toml", (_refused("pyproject.toml", detail),))
-    return Declared("pyproject.toml", tuple(parse_requirement(d.strip()) for d in deps))
+    return Declared("pyproject.toml", tuple(parse(d.strip()) for d in deps))
 
 
-def _pipfile_lines(path: str, text: str) -> Iterator[Entry]:
+def _pipfile_lines(path: str, text: str, parse: Parse) -> Iterator[Entry]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -207,7 +222,7 @@ def _pipfile_lines(path: str, text: str) -> Iterator[Entry]:
             continue
         extras = f"[{','.join(pin['extras'])}]" if pin.get("extras") else ""
         markers = f"; {pin['markers']}" if pin.get("markers") else ""
-        yield parse_requirement(f"{name}{extras}{pin['version']}{markers}")
+        yield parse(f"{name}{extras}{pin['version']}{markers}")
 
 
 def _refused(text: str, detail: str) -> Dependency:

@@ -66,8 +66,10 @@ def _first_line(data: bytes) -> str:
 def _requires_python(data: bytes) -> str | None:
     try:
         project = tomllib.loads(data.decode("utf-8", "replace")).get("project", {})
-    except tomllib.TOMLDecodeError:
-        return None  # analyse reports a broken pyproject.toml; the default runs
+    except (tomllib.TOMLDecodeError, RecursionError, MemoryError):
+        # Broken or hostile (deep nesting makes tomllib recurse): analyse reports the file,
+        # and the default Python runs.
+        return None
     wanted = project.get("requires-python") if isinstance(project, dict) else None
     return clean_text(wanted, MAX_SPEC_CHARS) if isinstance(wanted, str) else None
 

@@ -54,6 +54,7 @@ class View:
     questions: tuple[Question, ...]
     bars: tuple[Bar, ...]
     type_hints: str  # "9 of 14 functions (64%), 2 use Any"; "" when not measured
+    own_tests: str  # "2 of 3 of the candidate's own tests pass; coverage 81%"; "" when not run
     history: tuple[str, ...]  # what the commit history shows, in plain words
     timeline: tuple[Dot, ...]
     cohort: str  # where the score stands among other candidates, or why it is not shown
@@ -86,6 +87,9 @@ def build_view(report: GradeReport) -> View:
         questions=asked,
         bars=bars(report.categories),
         type_hints=_type_hints(report),
+        own_tests=report.run_facts.own_tests.text
+        if report.run_facts and report.run_facts.own_tests
+        else "",
         history=report.history.statements if report.history else (),
         timeline=timeline(report.history.commits if report.history else ()),
         cohort=_cohort(report),

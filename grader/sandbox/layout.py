@@ -41,6 +41,7 @@ def judge_env(candidate_uid: int, limits: Limits, extra: Mapping[str, str]) -> d
         "HOME": SCRATCH_DIR,
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "GRADER_TEST_SECONDS": str(limits.test_seconds),
+        "GRADER_WALL_SECONDS": str(limits.wall_seconds),
         "GRADER_CANDIDATE_NPROC": str(max(8, limits.pids // 2)),
         "GRADER_MEMORY_MB": str(limits.memory_mb),
         "GRADER_CANDIDATE_UID": str(candidate_uid),  # leased per run: grader/sandbox/uids.py

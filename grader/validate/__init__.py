@@ -3,8 +3,9 @@
 Every folder is graded through the real pipeline (see ``loopback.py``): the reference must
 score 100, the starter at most ``STARTER_CEILING``, each sample must land in its band from
 ``samples/bands.toml`` (a ``cheating*`` sample must be flagged, or scored within its band),
-three runs of the reference must agree test by test, and each mutant of the reference must
-lose points. The reference's first run is reused as the first repeat; the rest run in parallel.
+each ``variant-*`` sample (an independent correct design) must score at least 95, three
+runs of the reference must agree test by test, and each mutant of the reference must lose
+points. The reference's first run is reused as the first repeat; the rest run in parallel.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ from grader.validate.checks import (
     check_sample_data,
     check_samples_present,
     check_starter,
+    check_variant,
+    is_variant,
     load_bands,
+    variant_design,
     with_sample_data,
 )
 from grader.validate.loopback import loopback_grader, write_manifest
@@ -155,7 +159,16 @@ def run_checks(
         check_starter(reports["starter"]),
         check_samples_present(samples, bands),
         check_sample_data(reports["sample data"]),
-        *(check_sample(name, reports[f"sample {name}"], bands.get(name)) for name in samples),
+        *(
+            check_sample(name, reports[f"sample {name}"], bands.get(name))
+            for name in samples
+            if not is_variant(name)
+        ),
+        *(
+            check_variant(name, reports[f"sample {name}"], variant_design(root / "samples" / name))
+            for name in samples
+            if is_variant(name)
+        ),
         *(check_mutant(m, reports[f"mutant {i}: {m.name}"]) for i, m in enumerate(planned, 1)),
     )
 

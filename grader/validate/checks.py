@@ -18,6 +18,11 @@ STARTER_CEILING = 20.0  # the starter must fail the suite: at most this many poi
 BANDS_FILE = "bands.toml"
 CHEATING_PREFIX = "cheating"
 REQUIRED_SAMPLES = ("strong", "partial", "broken")
+# A variant is an independent correct design (another framework, UUID ids, a src/ layout ...):
+# a candidate who follows the brief that way must score at least VARIANT_FLOOR.
+VARIANT_PREFIX = "variant"
+VARIANT_FLOOR = 95.0
+REQUIRED_VARIANTS = 3
 
 Band = tuple[float, float]
 
@@ -65,20 +70,56 @@ def check_starter(report: GradeReport, ceiling: float = STARTER_CEILING) -> Chec
     return Check(f"starter scores at most {ceiling:g}", ok, detail)
 
 
+def is_variant(name: str) -> bool:
+    return name.startswith(VARIANT_PREFIX)
+
+
 def check_samples_present(names: Sequence[str], bands: Mapping[str, Band]) -> Check:
-    """At least strong, partial, broken and one cheating sample, each with a band."""
+    """Strong, partial, broken, a cheating sample and three variants; bands for all but variants.
+
+    A variant needs no band (it is held to ``VARIANT_FLOOR``-100); a band that lets a variant
+    score less is refused.
+    """
     missing = [n for n in REQUIRED_SAMPLES if n not in names]
     if not any(n.startswith(CHEATING_PREFIX) for n in names):
         missing.append(f"{CHEATING_PREFIX}*")
-    unbanded = [n for n in names if n not in bands]
+    variants = [n for n in names if is_variant(n)]
+    unbanded = [n for n in names if n not in bands and not is_variant(n)]
     orphans = [n for n in bands if n not in names]
+    lax = [n for n in variants if n in bands and bands[n][0] < VARIANT_FLOOR]
     problems = [
         f"missing samples/{', samples/'.join(missing)}" if missing else "",
+        f"only {len(variants)} {VARIANT_PREFIX}-* samples, at least {REQUIRED_VARIANTS} needed"
+        if len(variants) < REQUIRED_VARIANTS
+        else "",
         f"no band in {BANDS_FILE} for {', '.join(unbanded)}" if unbanded else "",
         f"{BANDS_FILE} names {', '.join(orphans)}, not in samples/" if orphans else "",
+        f"{BANDS_FILE} lets {', '.join(lax)} score below {VARIANT_FLOOR:g}" if lax else "",
     ]
     detail = "; ".join(p for p in problems if p) or ", ".join(names)
     return Check("samples and bands", not any(problems), detail)
+
+
+def check_variant(name: str, report: GradeReport, design: str) -> Check:
+    """A variant, an independent correct design, is graded at ``VARIANT_FLOOR`` or more."""
+    ok = report.outcome is Outcome.GRADED and (report.score or 0.0) >= VARIANT_FLOOR
+    lost = [t.id for t in report.tests if t.status is not TestStatus.PASSED]
+    shown = f"scored {_score(report)}" if ok else _shortfall(report)
+    if ok and lost:  # within the floor, yet every lost point is a question for the suite
+        shown += f" (lost {', '.join(lost[:3])}{' ...' if len(lost) > 3 else ''})"
+    detail = f"{design}: {shown}" if design else shown
+    return Check(f"variant {name} scores at least {VARIANT_FLOOR:g}", ok, detail)
+
+
+def variant_design(folder: Path) -> str:
+    """The variant's design in a few words: the first heading of its README, if any."""
+    readme = folder / "README.md"
+    if not readme.is_file():
+        return ""
+    for line in readme.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()[:120]
+    return ""
 
 
 def check_sample(name: str, report: GradeReport, band: Band | None) -> Check:

@@ -34,10 +34,17 @@ REPORT_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 def install(app: FastAPI) -> None:
     """Add the pages, the REST API, sessions and headers to ``app``."""
-    from grader.web import pages_admin, pages_auth, pages_candidate, pages_team, rest  # noqa: PLC0415
+    from grader.web import (  # noqa: PLC0415
+        pages_admin,
+        pages_auth,
+        pages_candidate,
+        pages_pdf,
+        pages_team,
+        rest,
+    )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_candidate, pages_team, pages_admin, rest):
+    for module in (pages_auth, pages_candidate, pages_team, pages_pdf, pages_admin, rest):
         app.include_router(module.router)
     app.include_router(rest.docs)
     app.middleware("http")(_sessions_and_headers)

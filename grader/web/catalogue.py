@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -15,11 +14,11 @@ from grader.challenge import Challenge, discover
 from grader.errors import ChallengeError
 from grader.store.tables import RunTable, SubmissionTable, utcnow
 from grader.store.web_tables import ChallengeSettingTable, OrgSubmissionTable
+from grader.validate import recorded
 
 log = logging.getLogger(__name__)
 
 Sessions = sessionmaker[Session]
-VALIDATION_FILE = "validation.json"  # optional: written next to challenge.toml by CI
 BUCKETS = 10
 
 
@@ -70,7 +69,9 @@ def set_enabled(db: Sessions, org_id: str, challenge_id: str, enabled: bool) -> 
         row.updated_at = utcnow()
 
 
-def entries(db: Sessions, org_id: str, roots: tuple[Path, ...]) -> list[Entry]:
+def entries(
+    db: Sessions, org_id: str, roots: tuple[Path, ...], validations_dir: Path
+) -> list[Entry]:
     off = disabled_ids(db, org_id)
     return [
         Entry(
@@ -79,23 +80,30 @@ def entries(db: Sessions, org_id: str, roots: tuple[Path, ...]) -> list[Entry]:
             c.spec.version,
             str(c.spec.specialty),
             c.id not in off,
-            validation_status(c),
+            validation_status(c, validations_dir),
         )
         for c in challenges(roots)
     ]
 
 
-def validation_status(challenge: Challenge) -> str:
-    """What the last ``grader challenges validate`` recorded, in a few words."""
-    path = challenge.root / VALIDATION_FILE
+def validation_status(challenge: Challenge, validations_dir: Path) -> str:
+    """What the last ``grader challenges validate`` on this host recorded, in a few words."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "not validated here"
-    except (OSError, ValueError) as exc:
-        return f"unreadable {VALIDATION_FILE}: {exc}"
-    verdict = "passed" if data.get("ok") else "failed"
-    return f"{verdict} for version {data.get('version', '?')}"
+        found = recorded.load(validations_dir, challenge.id)
+    except ValueError as exc:
+        return f"unreadable record: {exc}"
+    return recorded.status(found, challenge.spec.version)
+
+
+def validation_checks(
+    challenge_id: str, validations_dir: Path
+) -> tuple[recorded.CheckVerdict, ...]:
+    """Each check of the last recorded validation; none when there is no readable record."""
+    try:
+        found = recorded.load(validations_dir, challenge_id)
+    except ValueError:  # validation_status already says the record is unreadable
+        return ()
+    return found.checks if found else ()
 
 
 def stats(db: Sessions, org_id: str, challenge_id: str) -> Stats:

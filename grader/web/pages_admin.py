@@ -141,7 +141,7 @@ def toggle_hook(hook_id: str, form: Form, who: Admin, svc: Svc) -> Response:
 
 @router.get("/admin/challenges")
 def challenge_list(request: Request, who: Admin, svc: Svc) -> Response:
-    found = catalogue.entries(svc.db, who.org_id, svc.roots)
+    found = catalogue.entries(svc.db, who.org_id, svc.roots, svc.settings.validations_dir)
     return render(request, "admin/challenges.html.j2", who, entries=found)
 
 
@@ -149,12 +149,18 @@ def challenge_list(request: Request, who: Admin, svc: Svc) -> Response:
 def challenge_stats(request: Request, specialty: str, slug: str, who: Admin, svc: Svc) -> Response:
     challenge_id = f"{specialty}/{slug}"
     entry = next(
-        (e for e in catalogue.entries(svc.db, who.org_id, svc.roots) if e.id == challenge_id), None
+        (
+            e
+            for e in catalogue.entries(svc.db, who.org_id, svc.roots, svc.settings.validations_dir)
+            if e.id == challenge_id
+        ),
+        None,
     )
     if entry is None:
         raise not_found("challenge")
     found = catalogue.stats(svc.db, who.org_id, challenge_id)
-    return render(request, "admin/challenge.html.j2", who, entry=entry, stats=found)
+    checks = catalogue.validation_checks(challenge_id, svc.settings.validations_dir)
+    return render(request, "admin/challenge.html.j2", who, entry=entry, stats=found, checks=checks)
 
 
 @router.post("/admin/challenges/{specialty}/{slug}")

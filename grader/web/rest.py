@@ -107,7 +107,10 @@ def _bad(exc: GraderError) -> HTTPException:
 @router.get("/challenges")
 def list_challenges(who: READ, svc: Svc) -> list[ChallengeOut]:
     """The challenge catalogue as your organisation sees it (scope read)."""
-    return [ChallengeOut(**vars_of(e)) for e in catalogue.entries(svc.db, who.org_id, svc.roots)]
+    return [
+        ChallengeOut(**vars_of(e))
+        for e in catalogue.entries(svc.db, who.org_id, svc.roots, svc.settings.validations_dir)
+    ]
 
 
 def vars_of(entry: catalogue.Entry) -> dict[str, Any]:
@@ -123,7 +126,11 @@ def list_invitations(who: READ, svc: Svc) -> list[InvitationOut]:
 @router.post("/invitations", status_code=status.HTTP_201_CREATED)
 def create_invitation(body: InvitationIn, request: Request, who: SUBMIT, svc: Svc) -> InvitationOut:
     """Invite a candidate; the answer holds their link, shown once (scope submit)."""
-    known = {e.id for e in catalogue.entries(svc.db, who.org_id, svc.roots) if e.enabled}
+    known = {
+        e.id
+        for e in catalogue.entries(svc.db, who.org_id, svc.roots, svc.settings.validations_dir)
+        if e.enabled
+    }
     new = invites.NewInvitation(body.name, body.email, body.challenge, body.deadline, body.attempts)
     try:
         invitation_id, token = invites.create(svc.db, who, new, known)
@@ -248,7 +255,7 @@ def set_enabled(specialty: str, slug: str, body: EnabledIn, who: ADMIN, svc: Svc
     if challenge_id not in {c.id for c in catalogue.challenges(svc.roots)}:
         raise not_found("challenge")
     catalogue.set_enabled(svc.db, who.org_id, challenge_id, body.enabled)
-    entries = catalogue.entries(svc.db, who.org_id, svc.roots)
+    entries = catalogue.entries(svc.db, who.org_id, svc.roots, svc.settings.validations_dir)
     entry = next(e for e in entries if e.id == challenge_id)
     return ChallengeOut(**vars_of(entry))
 

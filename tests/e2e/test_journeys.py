@@ -4,6 +4,7 @@ check (labels, contrast, headings) of every page on the way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,6 +94,10 @@ def test_a_recruiter_finds_a_submission_opens_its_report_and_compares(
     page.wait_for_load_state()
     assert page.get_by_role("columnheader", name="Grace Graded").is_visible()
     shot(page, "recruiter-3-compare")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this comparison as PDF").click()
+    assert download.value.suggested_filename == "comparison.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     page.set_viewport_size(PHONE)
     page.goto(f"{live.base_url}/team/submissions")
     shot(page, "recruiter-4-phone")

@@ -35,6 +35,7 @@ from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.store import Store, SubmissionStatus, open_store
 from grader.store.tables import RunTable
 from tests.integration.services import PostgresServer, RedisServer, free_port
+from tests.web_support import api_token
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -351,10 +352,14 @@ def test_the_reaper_in_a_worker_removes_an_orphaned_sandbox_container(
 
 
 def test_grader_serve_grades_a_rest_submission_with_no_broker_server(
-    server: GitServer, env: dict[str, str], tmp_path: Path
+    server: GitServer, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     embedded = {**os.environ, **env}
     del embedded["GRADER_BROKER_URL"], embedded["GRADER_DATABASE_URL"]  # the defaults: SQLite
+    for name in ("GRADER_BROKER_URL", "GRADER_DATABASE_URL"):
+        monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    auth = {"Authorization": f"Bearer {api_token()}"}  # in the SQLite database serve opens
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
@@ -370,11 +375,11 @@ def test_grader_serve_grades_a_rest_submission_with_no_broker_server(
     try:
         _wait_for(lambda: _answers(base) and " ready." in log.read_text(), 60, f"serve: {log}")
         body = {"repo_url": server.url_for("functions-good"), "challenge": CHALLENGE}
-        created = httpx.post(f"{base}/submissions", json=body, timeout=30)
+        created = httpx.post(f"{base}/submissions", json=body, headers=auth, timeout=30)
         assert created.status_code == 202, created.text
         where = f"{base}/submissions/{created.json()['id']}"
-        _wait_for(lambda: httpx.get(where).json()["state"] == "done", 60, "embedded grading")
-        result = httpx.get(where).json()
+        _wait_for(lambda: httpx.get(where, headers=auth).json()["state"] == "done", 60, "grading")
+        result = httpx.get(where, headers=auth).json()
         assert (result["outcome"], result["score"]) == ("graded", 100.0)
         assert "sqla+sqlite" in log.read_text()
     finally:

@@ -29,13 +29,15 @@ replace = "usage: greet NAME"
 
 
 def greet_challenge(root: Path) -> Challenge:
-    """The greeting fixture as a full challenge: reference, starter, samples, bands."""
+    """The greeting fixture as a full challenge: reference, starter, samples, variants, bands."""
     folder = root / "fixture" / "greet"
     shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("submissions"))
     good, bad = FIXTURE / "submissions" / "good", FIXTURE / "submissions" / "bad"
     shutil.copytree(good, folder / "reference")
     shutil.copytree(bad, folder / "starter")
-    for name, source in (("strong", good), ("partial", bad), ("broken", bad), ("cheating", bad)):
+    samples = [("strong", good), ("partial", bad), ("broken", bad), ("cheating", bad)]
+    samples += [(f"variant-{n}", good) for n in ("one", "two", "three")]  # need no band
+    for name, source in samples:
         shutil.copytree(source, folder / "samples" / name)
     (folder / "samples" / "bands.toml").write_text(
         "strong = [100, 100]\npartial = [0, 10]\nbroken = [0, 10]\ncheating = [0, 10]\n"
@@ -51,7 +53,8 @@ def test_task_tracker_passes_every_check_from_the_command_line(
         main, ["challenges", "validate", "devops/task-tracker", "--mutants", "2"]
     )
     assert result.exit_code == 0, result.output
-    for line in ("reference scores 100", "with committed data files", "sample cheating"):
+    lines = ("reference scores 100", "with committed data files", "sample cheating", "variant ")
+    for line in lines:
         assert line in result.stdout
     assert "all passed" in result.stdout
 
@@ -65,7 +68,8 @@ def test_a_mutant_the_suite_does_not_notice_fails_validation(
     failed = [check for check in result.checks if not check.ok]
     assert [check.name for check in failed] == ["mutant usage text"], failed
     assert failed[0].detail.startswith("the suite does not notice greet.py")
-    assert len(result.checks) == 10  # reference, repeats, starter, samples x 5, data, one mutant
+    # reference, repeats, starter, samples present, 4 samples, 3 variants, data, one mutant
+    assert len(result.checks) == 13
 
 
 def test_manifest_is_written_from_what_the_judge_collects(

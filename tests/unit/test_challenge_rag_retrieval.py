@@ -38,3 +38,14 @@ def test_a_document_ranking_lists_each_document_once_in_order() -> None:
     corpus = _corpus()
     hits = [{"doc_id": "b"}, {"doc_id": "a"}, {"doc_id": "b"}, {"doc_id": "c"}]
     assert corpus.documents_ranking(hits) == ["b", "a", "c"]
+
+
+def test_chunks_of_numbers_each_documents_windows_and_stops_at_the_last_word() -> None:
+    corpus = _corpus()
+    docs = [{"id": "a", "text": "w1 w2 w3 w4 w5 w6"}, {"id": "b", "text": "x1 x2"}]
+    assert corpus.chunks_of(docs, 3, 1) == [
+        ("a#0", "w1 w2 w3"),
+        ("a#1", "w3 w4 w5"),
+        ("a#2", "w5 w6"),
+        ("b#0", "x1 x2"),
+    ]

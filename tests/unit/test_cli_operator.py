@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader.cli import admin, main
+from grader.record import run_record
 from grader.settings import get_settings
 from grader.store import RunRecord, open_store
+from grader.testing import graded_report
+from tests.conftest import need
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "challenges"
 LONG_URL = "https://github.com/a-rather-long-organisation-name/" + "backend-bookings-api" * 3
@@ -195,3 +199,26 @@ def _with_env(env: dict[str, str], call: Any) -> Any:
             return call()
     finally:
         get_settings.cache_clear()
+
+
+def test_report_pdf_writes_a_pdf_with_the_candidates_score(
+    submission_id: str, tmp_path: Path
+) -> None:
+    if shutil.which("pdftotext") is None:
+        need("poppler-utils", "pdftotext is not on PATH (apt-get install poppler-utils)")
+    with open_store(get_settings().effective_database_url) as store:
+        claim = store.claim(submission_id, uuid.uuid4().hex, lease_seconds=60)
+        assert claim is not None
+        graded = graded_report(run_id=claim.token, score=73.5)
+        run_id = store.finish(claim, run_record(graded))
+    assert run_id is not None
+    result = _invoke("report", run_id, "--pdf", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "report.pdf"
+    assert f"pdf: {pdf}" in result.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "73.5" in text
+    assert (tmp_path / "out" / "report.html").is_file()  # the other formats as before

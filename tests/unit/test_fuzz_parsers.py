@@ -24,6 +24,7 @@ from grader.errors import JudgeError
 from grader.fetch.tree import parse_commit
 from grader.models import Dependency
 from grader.prepare.declared import Wanted, find_declared, parse_requirement
+from grader.prepare.python import choose_python
 
 FUZZ = settings(
     max_examples=60,
@@ -101,6 +102,21 @@ def test_the_analyser_never_raises(files: dict[str, bytes]) -> None:
 def test_the_dependency_reader_never_raises(name: str, data: bytes) -> None:
     declared = find_declared({name: data})
     assert all(isinstance(e, (Wanted, Dependency)) for e in declared.entries)
+
+
+@FUZZ
+@given(
+    name=st.sampled_from((".python-version", "runtime.txt", "pyproject.toml")),
+    data=hostile_bytes,
+)
+def test_the_python_version_reader_never_raises(name: str, data: bytes) -> None:
+    chosen = choose_python({name: data}, ("3.11", "3.13"), "3.11")
+    assert chosen.version in ("3.11", "3.13")
+
+
+def test_a_deeply_nested_pyproject_runs_on_the_default_python() -> None:
+    nested = b"[project]\nrequires-python = " + b"[" * 20_000 + b"]" * 20_000 + b"\n"
+    assert choose_python({"pyproject.toml": nested}, ("3.11", "3.13"), "3.11").version == "3.11"
 
 
 @FUZZ

@@ -251,7 +251,8 @@ def test_stream_holds_categories_facts_and_the_exit_status(
     assert categories["test_suite.py::test_has_no_category"] == ""
     assert categories["test_suite.py::test_passes"] == "core"
     assert run.of("fact") == [{"event": "fact", "key": "entry_point", "value": "main.py"}]
-    assert run.events[-1] == {"event": "finished", "exitstatus": 1}
+    assert run.events[-2] == {"event": "finished", "exitstatus": 1}
+    assert run.events[-1]["event"] == "own_tests"  # the candidate's own, after the finish
     assert run.exit_code == 1
     assert all(isinstance(e["duration"], float) for e in run.of("test"))
 

@@ -118,6 +118,15 @@ def test_requirements_that_need_options_urls_or_paths_are_refused_with_a_reason(
     assert reason in entry.detail
 
 
+def test_markers_are_evaluated_for_the_python_the_candidate_runs_on() -> None:
+    files = {"requirements.txt": b'taskgroup; python_version < "3.12"\nrich\n'}
+    on_311 = [type(e) for e in find_declared(files, python="3.11").entries]
+    on_313 = find_declared(files, python="3.13").entries
+    assert on_311 == [Wanted, Wanted]
+    assert isinstance(on_313[0], Dependency) and "CPython 3.13" in on_313[0].detail
+    assert isinstance(on_313[1], Wanted)
+
+
 def test_markers_are_evaluated_for_linux_cpython_311() -> None:
     assert isinstance(parse_requirement('uvloop; sys_platform == "linux"'), Wanted)
     assert isinstance(parse_requirement('tomli; python_version < "3.11"'), Dependency)

@@ -7,14 +7,17 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 from grader.challenge import Challenge, load_challenge
+from grader.cli import main
 from grader.cli.challenges import _table
 from grader.errors import ChallengeError
 from grader.models import GradeReport, Outcome, TestResult, TestStatus
+from grader.settings import Settings, get_settings
 from grader.testing import flagged_report, graded_report, not_gradable_report, write_challenge
-from grader.validate import Validation, run_checks
+from grader.validate import Validation, recorded, run_checks
 from grader.validate.checks import (
     Check,
     check_mutant,
@@ -23,7 +26,9 @@ from grader.validate.checks import (
     check_sample,
     check_samples_present,
     check_starter,
+    check_variant,
     load_bands,
+    variant_design,
     with_sample_data,
 )
 from grader.validate.mutants import Mutant, auto_sites, plan_mutants
@@ -179,11 +184,37 @@ def test_cheating_sample_is_caught_when_flagged_or_kept_within_its_band() -> Non
 
 def test_samples_must_include_strong_partial_broken_and_a_cheat_each_with_a_band() -> None:
     bands = dict.fromkeys(("strong", "partial", "broken", "cheating"), (0.0, 100.0))
-    assert check_samples_present(["broken", "cheating", "partial", "strong"], bands).ok
+    assert check_samples_present(["broken", "cheating", "partial", "strong", *VARIANTS], bands).ok
     missing = check_samples_present(["strong", "partial"], {**bands, "extra": (0, 1)})
     assert not missing.ok
     assert "samples/broken" in missing.detail and "cheating*" in missing.detail
     assert "extra" in missing.detail
+
+
+def test_three_variants_are_required_and_none_may_be_banded_below_the_floor() -> None:
+    bands = dict.fromkeys(("strong", "partial", "broken", "cheating"), (0.0, 100.0))
+    names = ["broken", "cheating", "partial", "strong"]
+    two = check_samples_present([*names, "variant-a", "variant-b"], bands)
+    assert not two.ok and "only 2 variant-* samples, at least 3 needed" in two.detail
+    lax = check_samples_present([*names, *VARIANTS], {**bands, "variant-src": (80.0, 100.0)})
+    assert not lax.ok and "lets variant-src score below 95" in lax.detail
+
+
+def test_a_variant_must_be_graded_at_95_or_more_and_names_its_design() -> None:
+    ok = check_variant("variant-uuid", scored(96), "FastAPI with UUID ids")
+    assert ok.ok and ok.name == "variant variant-uuid scores at least 95"
+    assert ok.detail == "FastAPI with UUID ids: scored 96"
+    near = check_variant("variant-uuid", scored(96, failed=1), "")
+    assert near.ok and near.detail == "scored 96 (lost test_x.py::test_0)"
+    low = check_variant("variant-uuid", scored(75, failed=1), "")
+    assert not low.ok and "test_x.py::test_0" in low.detail
+    assert not check_variant("variant-uuid", flagged_report(score=100.0), "").ok
+
+
+def test_a_variants_design_is_the_first_heading_of_its_readme(tmp_path: Path) -> None:
+    assert variant_design(tmp_path) == ""
+    (tmp_path / "README.md").write_text("run it like this\n## Flask app factory, src/ layout\n")
+    assert variant_design(tmp_path) == "Flask app factory, src/ layout"
 
 
 def test_reference_must_score_100_and_says_which_tests_it_lost() -> None:
@@ -233,17 +264,26 @@ class FakeGrader:
         self.pythons.append(python)
         if folder.name.startswith("m"):  # a mutant copy
             return scored(50, failed=2)
-        report = scored(self.scores[folder.name])
+        default = 100.0 if folder.name.startswith("variant-") else None
+        report = scored(
+            self.scores.get(folder.name, default) if default else self.scores[folder.name]
+        )
         return dataclasses.replace(report, timings={"sandbox": 4.0})
 
 
-def a_challenge(tmp_path: Path) -> Challenge:
-    challenge = write_challenge(tmp_path / "demo", categories={"core": 1}, manifest=["t::a"])
+VARIANTS = ("variant-flask", "variant-src", "variant-uuid")
+
+
+def a_challenge(tmp_path: Path, folder: str = "demo") -> Challenge:
+    challenge = write_challenge(tmp_path / folder, categories={"core": 1}, manifest=["t::a"])
     (challenge.root / "reference").mkdir()
     (challenge.root / "reference" / "calc.py").write_text(SOURCE)
     (challenge.root / "starter").mkdir()
-    for name in ("strong", "partial", "broken", "cheating"):
+    for name in ("strong", "partial", "broken", "cheating", *VARIANTS):
         (challenge.root / "samples" / name).mkdir(parents=True)
+    (challenge.root / "samples" / "variant-uuid" / "README.md").write_text(
+        "Intro\n\n# FastAPI with UUID ids\n"
+    )
     (challenge.root / "samples" / "bands.toml").write_text(
         "strong = [90, 100]\npartial = [30, 70]\nbroken = [0, 5]\ncheating = [0, 10]\n"
     )
@@ -337,6 +377,17 @@ def test_a_sample_out_of_band_fails_only_its_own_check(tmp_path: Path) -> None:
     assert failed == ["sample strong in band 90-100"]
 
 
+def test_every_variant_is_listed_in_the_report_and_a_low_one_fails(tmp_path: Path) -> None:
+    challenge = a_challenge(tmp_path)
+    scores = {"reference": 100, "data": 100, "starter": 0, "strong": 95, "partial": 50}
+    grader = FakeGrader({**scores, "broken": 0, "cheating": 5, "variant-src": 60})
+    checks = {c.name: c for c in run_checks(challenge, grader, mutants=0)}
+    listed = sorted(name for name in checks if name.startswith("variant "))
+    assert listed == [f"variant {v} scores at least 95" for v in VARIANTS]
+    assert not checks["variant variant-src scores at least 95"].ok
+    assert checks["variant variant-uuid scores at least 95"].detail.startswith("FastAPI with UUID")
+
+
 def test_a_challenge_without_a_starter_is_a_clear_error(tmp_path: Path) -> None:
     challenge = a_challenge(tmp_path)
     (challenge.root / "starter").rmdir()
@@ -396,3 +447,69 @@ def test_sample_data_is_laid_over_a_copy_of_the_reference(tmp_path: Path) -> Non
     assert {p.name for p in copy.iterdir()} == {"tasks.json", ".env", "app.db", "db.sqlite3"}
     assert (copy / "app.db").read_bytes().startswith(b"SQLite format 3")
     assert not (reference / ".env").exists()
+
+
+# --- what validate records for the web catalogue ------------------------------------------
+
+SOUND = {
+    "reference": 100,
+    "data": 100,
+    "starter": 0,
+    "strong": 95,
+    "partial": 50,
+    "broken": 0,
+    "cheating": 5,
+}
+
+
+def _validate_with(grader: FakeGrader) -> object:
+    def fake(challenge: Challenge, settings: Settings, **options: object) -> Validation:
+        return Validation(challenge.id, run_checks(challenge, grader, mutants=1), 7.5)
+
+    return fake
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize(("strong", "ok", "exit_code"), [(95, True, 0), (80, False, 1)])
+def test_validate_records_each_result_under_grader_home_not_in_the_challenge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strong: float, ok: bool, exit_code: int
+) -> None:
+    challenge = a_challenge(tmp_path, "lib/backend/sample")
+    before = _files(challenge.root)
+    monkeypatch.setattr(
+        "grader.cli.challenges.validate", _validate_with(FakeGrader({**SOUND, "strong": strong}))
+    )
+    result = CliRunner().invoke(
+        main,
+        ["challenges", "validate", "backend/sample", "--challenges-dir", str(tmp_path / "lib")],
+    )
+    assert result.exit_code == exit_code, result.output
+    assert _files(challenge.root) == before  # the source tree stays clean
+    found = recorded.load(get_settings().validations_dir, "backend/sample")
+    assert found is not None
+    assert (found.ok, found.challenge_version, found.seconds) == (ok, "1.0.0", 7.5)
+    assert found.grader_version and found.validated_at.tzinfo is not None
+    verdicts = {c.name: c.ok for c in found.checks}
+    assert verdicts["reference scores 100"] is True
+    assert verdicts["sample strong in band 90-100"] is ok
+    assert sum(name.startswith("mutant ") for name in verdicts) == 1
+
+
+def test_a_record_reads_back_and_says_when_the_challenge_moved_on(tmp_path: Path) -> None:
+    assert recorded.load(tmp_path, "backend/sample") is None
+    assert "not validated here" in recorded.status(None, "1.0.0")
+    checks = (Check("reference scores 100", True, "100"), Check("starter", False, "scored 60"))
+    path = recorded.save(tmp_path, "backend/sample", "1.0.0", checks, 2.0)
+    assert path == tmp_path / "backend" / "sample.json"
+    found = recorded.load(tmp_path, "backend/sample")
+    assert found is not None and not found.ok and found.checks[1].detail == "scored 60"
+    assert "failed" in recorded.status(found, "1.0.0") and "again" not in recorded.status(
+        found, "1.0.0"
+    )
+    assert "now version 1.1.0: validate again" in recorded.status(found, "1.1.0")
+    path.write_text('{"challenge": 1}', encoding="utf-8")
+    with pytest.raises(ValueError, match="is not a validation record"):
+        recorded.load(tmp_path, "backend/sample")

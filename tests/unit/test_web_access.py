@@ -31,6 +31,8 @@ PAGES = [
     ("GET", "/team/submissions", TEAM | {"other"}),
     ("GET", "/team/submissions.csv", RECRUITERS | {"other"}),
     ("GET", "/team/submissions/{g}", TEAM),
+    ("GET", "/team/submissions/{g}/report.pdf", RECRUITERS),  # before the regrade below
+    ("GET", "/team/compare.pdf?ids={g}&ids={f}", RECRUITERS),
     ("POST", "/team/submissions/{g}/regrade", RECRUITERS),
     ("POST", "/team/submissions/{f}/review", REVIEWERS),
     ("GET", "/team/compare?ids={g}&ids={f}", TEAM | {"other"}),

@@ -13,6 +13,8 @@ from pathlib import Path
 CANDIDATE_UID = 70000  # the worker passes each run its own leased uid (grader/sandbox/uids.py)
 DEFAULT_TEST_SECONDS = 30.0
 DEFAULT_NPROC = 256
+DEFAULT_OWN_TESTS_SECONDS = 60.0
+DEFAULT_WALL_SECONDS = 600.0
 FSIZE_BYTES = 256 * 1024 * 1024
 CANDIDATE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
@@ -76,6 +78,16 @@ def results_file() -> Path:
 def test_seconds() -> float:
     """The per-call time limit the helpers enforce (the challenge's ``test_seconds``)."""
     return max(_number("GRADER_TEST_SECONDS", DEFAULT_TEST_SECONDS), 0.1)
+
+
+def own_tests_seconds() -> float:
+    """Time for the candidate's own tests after the hidden suite (0 switches them off)."""
+    return max(_number("GRADER_OWN_TESTS_SECONDS", DEFAULT_OWN_TESTS_SECONDS), 0.0)
+
+
+def wall_seconds() -> float:
+    """The run's wall-clock limit: the own tests must end well before it."""
+    return _number("GRADER_WALL_SECONDS", DEFAULT_WALL_SECONDS)
 
 
 def memory_mb() -> int:

@@ -36,7 +36,13 @@ log = logging.getLogger(__name__)
 BASE_REPOSITORY = "grader-runner-base"
 CHALLENGE_REPOSITORY = "grader-challenge"
 SERVICE_REPOSITORY = "grader-service"
-BASE_PACKAGES = ("python3", "python3-pytest", "python3-pip", "ca-certificates")
+BASE_PACKAGES = (
+    "python3",
+    "python3-pytest",
+    "python3-pip",
+    "python3-coverage",  # line coverage of the candidate's own tests
+    "ca-certificates",
+)
 # Bump when the rootfs preparation below changes in a way the hash cannot see.
 BASE_RECIPE_VERSION = "1"
 SERVICE_RECIPE_VERSION = "2"

@@ -2,7 +2,8 @@
 
 The mail sink is a tiny HTTP server in the judge: the app POSTs its confirmation mails to
 ``MAIL_SINK_URL``; the sink records each message when it arrives, then may hold its answer
-(``delay``) or fail (``fail``) to show whether the app's response waits for the mail.
+until the test lets it go (``hold``) or fail (``fail``), to show whether the app's response
+waits for the mail. Ids are whatever JSON the app chose (integers, UUID strings, ...).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import itertools
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,11 +36,15 @@ def start_command(submission: Path) -> tuple[str, str]:
     return DEFAULT_START, f"no Procfile web: line; default {DEFAULT_START}"
 
 
+HOLD_SECONDS = 60.0  # a held answer is released by the test, or after this long
+
+
 class MailSink:
-    """Records every POSTed JSON message; answers after ``delay`` seconds, or 500 if ``fail``."""
+    """Records every POSTed JSON message; answers when not held (500 if ``fail``)."""
 
     def __init__(self) -> None:
-        self.delay = 0.0
+        self.released = threading.Event()
+        self.released.set()
         self.fail = False
         self._messages: list[tuple[float, Any]] = []
         self._lock = threading.Lock()
@@ -54,8 +60,8 @@ class MailSink:
                     payload = {"unparsed": raw.decode("utf-8", "replace")}
                 with sink._lock:
                     sink._messages.append((time.monotonic(), payload))
-                    delay, fail = sink.delay, sink.fail
-                time.sleep(delay)
+                    fail = sink.fail
+                sink.released.wait(HOLD_SECONDS)
                 self.send_response(500 if fail else 200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -68,6 +74,13 @@ class MailSink:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/mail"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def hold(self) -> None:
+        """From now on, answer no mail until ``release``."""
+        self.released.clear()
+
+    def release(self) -> None:
+        self.released.set()
 
     def to(self, email: str) -> list[tuple[float, dict[str, Any]]]:
         with self._lock:
@@ -87,6 +100,7 @@ class MailSink:
         return self.to(email)
 
     def close(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -119,17 +133,20 @@ class Api:
         assert isinstance(token, str) and token, f"no access_token in {got.text[:300]}"
         return User(email, token)
 
-    def new_room(self, user: User) -> int:
+    def new_room(self, user: User) -> Any:
+        """A new room's id, as the app wrote it (an integer, a UUID string, ...)."""
         made = self.http.post(
             "/rooms", json={"name": f"Room {next(_numbers)}", "capacity": 8}, headers=user.headers
         )
         assert made.status_code == 201, f"POST /rooms: {made.status_code} {made.text[:300]}"
-        return int(made.json()["id"])
+        room = made.json().get("id")
+        assert isinstance(room, int | str) and room != "", f"no id in {made.text[:300]}"
+        return room
 
     def book(
         self,
         user: User,
-        room: int,
+        room: Any,
         start: datetime,
         hours: float = 1.0,
         key: str | None = None,
@@ -146,6 +163,17 @@ class Api:
 
     def close(self) -> None:
         self.http.close()
+
+
+def unknown_id(known: Any) -> Any:
+    """An id of the same kind as ``known`` that no row has: 987654321 or a fixed new UUID."""
+    if isinstance(known, int) or (isinstance(known, str) and known.isdigit()):
+        return type(known)(987654321)
+    try:
+        uuid.UUID(str(known))
+    except ValueError:
+        return f"{known}0"
+    return str(uuid.UUID(int=0x5EED << 64 | 0xB00C))
 
 
 def slot(day: int, hour: int, minute: int = 0, offset_hours: int = 0) -> datetime:

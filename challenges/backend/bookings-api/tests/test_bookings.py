@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from api import Api, error_of, instant, slot
+from api import Api, MailSink, error_of, instant, slot
+from conftest import running_app
+from grader_harness.entry import Entry
+from grader_harness.workspace import new_workspace
 
 pytestmark = pytest.mark.category("bookings")
 
@@ -127,3 +130,18 @@ def test_the_default_page_holds_twenty(api: Api) -> None:
         assert api.book(user, room, slot(11, 0, minute=30 * hour), hours=0.5).status_code == 201
     body = api.http.get("/bookings", headers=user.headers).json()
     assert (len(body["items"]), body["total"], body["limit"], body["offset"]) == (20, 22, 20, 0)
+
+
+def test_users_rooms_and_bookings_survive_a_restart(command: Entry, sink: MailSink) -> None:
+    """Stopped and started again in the same folder with the same environment (a redeploy)."""
+    folder = new_workspace()
+    with running_app(command, folder, sink) as first:
+        user = first.new_user()
+        made = first.book(user, first.new_room(user), slot(70, 9), title="Kept")
+        assert made.status_code == 201, made.text[:300]
+    with running_app(command, folder, sink) as again:
+        got = again.http.get(f"/bookings/{made.json()['id']}", headers=user.headers)
+    assert got.status_code == 200, (
+        f"after a restart, GET the booking: {got.status_code} {got.text[:200]}"
+    )
+    assert (got.json()["title"], got.json()["status"]) == ("Kept", "confirmed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api import Api, error_of, slot
+from api import Api, error_of, slot, unknown_id
 
 pytestmark = pytest.mark.category("validation")
 
@@ -29,12 +29,12 @@ def fields(response: Any) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def who(api: Api) -> tuple[Any, int]:
+def who(api: Api) -> tuple[Any, Any]:
     user = api.new_user()
     return user, api.new_room(user)
 
 
-def test_a_missing_field_is_named(api: Api, who: tuple[Any, int]) -> None:
+def test_a_missing_field_is_named(api: Api, who: tuple[Any, Any]) -> None:
     user, _ = who
     got = api.http.post(
         "/bookings",
@@ -44,7 +44,7 @@ def test_a_missing_field_is_named(api: Api, who: tuple[Any, int]) -> None:
     assert "room_id" in fields(got)
 
 
-def test_an_end_before_the_start_is_refused(api: Api, who: tuple[Any, int]) -> None:
+def test_an_end_before_the_start_is_refused(api: Api, who: tuple[Any, Any]) -> None:
     user, room = who
     got = api.http.post(
         "/bookings",
@@ -54,12 +54,12 @@ def test_an_end_before_the_start_is_refused(api: Api, who: tuple[Any, int]) -> N
     details_of(got)
 
 
-def test_a_booking_of_zero_length_is_refused(api: Api, who: tuple[Any, int]) -> None:
+def test_a_booking_of_zero_length_is_refused(api: Api, who: tuple[Any, Any]) -> None:
     user, room = who
     details_of(api.book(user, room, slot(1, 12), hours=0))
 
 
-def test_times_without_a_time_zone_are_refused(api: Api, who: tuple[Any, int]) -> None:
+def test_times_without_a_time_zone_are_refused(api: Api, who: tuple[Any, Any]) -> None:
     user, room = who
     got = api.http.post(
         "/bookings",
@@ -69,19 +69,19 @@ def test_times_without_a_time_zone_are_refused(api: Api, who: tuple[Any, int]) -
     assert fields(got) & {"start", "end"}
 
 
-def test_a_booking_longer_than_eight_hours_is_refused(api: Api, who: tuple[Any, int]) -> None:
+def test_a_booking_longer_than_eight_hours_is_refused(api: Api, who: tuple[Any, Any]) -> None:
     user, room = who
     details_of(api.book(user, room, slot(1, 0), hours=8.5))
     assert api.book(user, room, slot(2, 0), hours=8).status_code == 201, "8 hours is allowed"
 
 
-def test_a_room_needs_a_name_and_a_positive_capacity(api: Api, who: tuple[Any, int]) -> None:
+def test_a_room_needs_a_name_and_a_positive_capacity(api: Api, who: tuple[Any, Any]) -> None:
     user, _ = who
     got = api.http.post("/rooms", json={"name": "", "capacity": 0}, headers=user.headers)
     assert {"name", "capacity"} <= fields(got)
 
 
-def test_a_body_that_is_not_json_is_refused(api: Api, who: tuple[Any, int]) -> None:
+def test_a_body_that_is_not_json_is_refused(api: Api, who: tuple[Any, Any]) -> None:
     user, _ = who
     got = api.http.post(
         "/bookings",
@@ -93,22 +93,24 @@ def test_a_body_that_is_not_json_is_refused(api: Api, who: tuple[Any, int]) -> N
 
 @pytest.mark.parametrize("params", [{"limit": 101}, {"limit": 0}, {"offset": -1}, {"limit": "ten"}])
 def test_page_parameters_out_of_range_are_refused(
-    api: Api, who: tuple[Any, int], params: dict[str, Any]
+    api: Api, who: tuple[Any, Any], params: dict[str, Any]
 ) -> None:
     user, _ = who
     got = api.http.get("/bookings", params=params, headers=user.headers)
     assert fields(got) & set(params)
 
 
-def test_an_unknown_room_is_404_in_the_error_shape(api: Api, who: tuple[Any, int]) -> None:
-    user, _ = who
-    got = api.book(user, 987654, slot(3, 9))
+def test_an_unknown_room_is_404_in_the_error_shape(api: Api, who: tuple[Any, Any]) -> None:
+    user, room = who
+    got = api.book(user, unknown_id(room), slot(3, 9))
     assert got.status_code == 404
     assert error_of(got)["code"] == "not_found"
 
 
-def test_an_unknown_booking_is_404_in_the_error_shape(api: Api, who: tuple[Any, int]) -> None:
-    user, _ = who
-    got = api.http.get("/bookings/987654", headers=user.headers)
+def test_an_unknown_booking_is_404_in_the_error_shape(api: Api, who: tuple[Any, Any]) -> None:
+    user, room = who
+    made = api.book(user, room, slot(3, 14))
+    assert made.status_code == 201, made.text[:300]
+    got = api.http.get(f"/bookings/{unknown_id(made.json()['id'])}", headers=user.headers)
     assert got.status_code == 404
     assert error_of(got)["code"] == "not_found"

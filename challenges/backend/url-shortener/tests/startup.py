@@ -12,7 +12,7 @@ from pathlib import Path
 from grader_harness.entry import service_entries
 from grader_harness.launch import Launcher
 
-READY_SECONDS = 20
+READY_SECONDS = 60  # Django migrates first; a busy machine makes any start slow
 PROBES = (("POST", "/shorten"),)  # a 404 here: the app has none of the spec's routes
 NOT_FOUND = (
     "could not find how to start the app: no `web:` line in a Procfile, no run command in "

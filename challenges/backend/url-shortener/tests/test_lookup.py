@@ -2,7 +2,7 @@
 
 import pytest
 from grader_harness.workspace import new_workspace
-from shortener_api import Api, assert_fields, start_app, unique_url
+from shortener_api import Api, assert_fields, start_app, timestamp, unique_url
 from startup import Startup
 
 pytestmark = pytest.mark.category("lookup")
@@ -21,7 +21,7 @@ def test_lookup_returns_the_same_short_url(api: Api) -> None:
     body = api.get(f"/shorten/{created['shortCode']}").json()
     assert_fields(body)
     assert (body["id"], body["shortCode"]) == (created["id"], created["shortCode"])
-    assert body["createdAt"] == created["createdAt"]
+    assert timestamp(body["createdAt"], "createdAt") == timestamp(created["createdAt"], "createdAt")
 
 
 def test_lookup_of_an_unknown_code_is_404(api: Api) -> None:
@@ -31,7 +31,7 @@ def test_lookup_of_an_unknown_code_is_404(api: Api) -> None:
 
 def test_short_urls_survive_a_restart(startup: Startup | None) -> None:
     url = unique_url("restart")
-    folder = new_workspace()  # the same folder twice: a SQLite file the app keeps survives
+    folder = new_workspace()  # the same folder and environment both times, like a redeploy
     with start_app(startup, folder) as base:
         code = Api(base).create(url)["shortCode"]
     with start_app(startup, folder) as base:

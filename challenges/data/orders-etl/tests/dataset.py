@@ -278,3 +278,22 @@ def later_updates(expected: Expected, seed: int, count: int) -> tuple[str, list[
     )
     lines = [json.dumps(messy(e, rng, as_json=True)) for e in [*updates, stale]]
     return "\n".join(lines) + "\n", updates
+
+
+def as_utc(value: object) -> datetime:
+    """A timestamp read back from Parquet, as UTC: time-zone aware, or naive holding UTC."""
+    assert isinstance(value, datetime), f"expected a timestamp, got {value!r}"
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def row_values(row: dict[str, Any]) -> tuple[object, ...]:
+    """An output order's documented values, comparable with ``event_values``."""
+    amount = row.get("amount")
+    times = (as_utc(row.get("order_time")), as_utc(row.get("updated_at")))
+    rounded = round(float(amount), 2) if isinstance(amount, int | float) else amount
+    return (row.get("customer_id"), row.get("region"), rounded, row.get("status"), *times)
+
+
+def event_values(event: Event) -> tuple[object, ...]:
+    times = (event.order_time, event.updated_at)
+    return (event.customer_id, event.region, event.amount, event.status, *times)

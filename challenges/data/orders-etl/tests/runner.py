@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import tarfile
 import threading
 import time
@@ -50,6 +51,11 @@ def run_ok(folder: Path) -> CliResult:
     return result
 
 
+def private(path: str) -> bool:
+    """``_state/...``, ``orders/_tmp/...``, ``.x.parquet``: the candidate's own, never read."""
+    return any(part.startswith(("_", ".")) for part in path.split("/"))
+
+
 @dataclass
 class Outputs:
     """The Parquet files under ``out/``, by path relative to it."""
@@ -59,7 +65,7 @@ class Outputs:
     def tables(self, prefix: str) -> list[tuple[str, pa.Table]]:
         found = []
         for path, data in sorted(self.files.items()):
-            if path.startswith(prefix) and path.endswith(".parquet"):
+            if path.startswith(prefix) and path.endswith(".parquet") and not private(path):
                 try:
                     found.append((path, read_parquet(data)))
                 except CandidateError as exc:
@@ -173,26 +179,38 @@ def read_outputs(folder: Path, names: tuple[str, ...] = OUTPUTS) -> Outputs:
     return outputs
 
 
-def peak_candidate_rss_mb(stop: threading.Event, peak: list[float]) -> None:
-    """Poll the resident memory of every non-root process (the candidate's) until ``stop``."""
+def watch_candidates(stop: threading.Event, peak: list[float], cpu: dict[str, float]) -> None:
+    """Until ``stop``: the peak resident memory (MB) of every non-root (candidate) process
+    together, and each one's latest user + system CPU seconds, sampled from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
     while not stop.is_set():
         total = 0
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
                 text = status.read_text()
+                stat = (status.parent / "stat").read_text()
             except OSError:
                 continue
             fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-            if fields.get("Uid", "0").split()[0] != "0" and "VmRSS" in fields:
+            if fields.get("Uid", "0").split()[0] == "0":
+                continue
+            if "VmRSS" in fields:
                 total += int(fields["VmRSS"].split()[0])
+            times = stat.rsplit(")", 1)[-1].split()
+            if len(times) > 12:  # utime and stime, fields 14 and 15 of /proc/<pid>/stat
+                cpu[status.parent.name] = (int(times[11]) + int(times[12])) / ticks
         peak[0] = max(peak[0], total / 1024)
         time.sleep(0.05)
 
 
-def timed_run(folder: Path, timeout: float) -> tuple[CliResult, float, float]:
-    """Run the ETL; return its result, wall seconds (judge-side) and peak RSS in MB."""
-    stop, peak = threading.Event(), [0.0]
-    watcher = threading.Thread(target=peak_candidate_rss_mb, args=(stop, peak), daemon=True)
+def timed_run(folder: Path, timeout: float) -> tuple[CliResult, float, float, float]:
+    """Run the ETL; return its result, CPU seconds, wall seconds and peak RSS in MB.
+
+    CPU time (user + system of the candidate's processes) is what the tiers use: a machine
+    busy with other gradings stretches the wall clock several times over, not the CPU time.
+    """
+    stop, peak, cpu = threading.Event(), [0.0], {}
+    watcher = threading.Thread(target=watch_candidates, args=(stop, peak, cpu), daemon=True)
     watcher.start()
     started = time.perf_counter()
     try:
@@ -200,4 +218,4 @@ def timed_run(folder: Path, timeout: float) -> tuple[CliResult, float, float]:
     finally:
         stop.set()
         watcher.join()
-    return result, time.perf_counter() - started, peak[0]
+    return result, sum(cpu.values()), time.perf_counter() - started, peak[0]

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from conftest import MainRun
+from dataset import as_utc
 
 pytestmark = pytest.mark.category("dedup")
 
@@ -31,10 +32,11 @@ def test_the_latest_version_wins_wherever_it_arrived(ok_run: MainRun) -> None:
 
 def test_a_newer_but_bad_row_never_replaces_a_good_version(ok_run: MainRun) -> None:
     # Every bad row is dated a month after the order's latest good version.
-    got = {oid: row["updated_at"] for oid, row in ok_run.orders_by_id().items()}
+    rows = ok_run.orders_by_id().items()
+    got = {oid: as_utc(row["updated_at"]) for oid, row in rows if row["updated_at"] is not None}
     newer = sorted(
         oid
         for oid, event in ok_run.expected.orders.items()
-        if oid in got and got[oid] is not None and got[oid] > event.updated_at
+        if oid in got and got[oid] > event.updated_at
     )
     assert not newer, f"{len(newer)} orders took a bad row's version, e.g. {newer[:3]}"

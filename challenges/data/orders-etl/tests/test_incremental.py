@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dataset import later_updates, main_dataset
+from dataset import Event, event_values, later_updates, main_dataset, row_values
 from runner import read_outputs, remove_file, run_ok, write_file
 
 pytestmark = pytest.mark.category("incremental")
@@ -19,6 +19,26 @@ def rows_of(
     revenue = sorted(tuple(sorted(r.items())) for r in out.revenue())
     quarantine = sorted(tuple(sorted(r.items())) for r in out.quarantine())
     return orders, revenue, quarantine
+
+
+def orders_of(folder: Path) -> dict[str, tuple[object, ...]]:
+    """Every clean order's documented values by id; an order written twice fails."""
+    rows = read_outputs(folder).orders()
+    ids = [str(row["order_id"]) for row in rows]
+    twice = sorted({oid for oid in ids if ids.count(oid) > 1})
+    assert not twice, f"{len(twice)} orders appear more than once, e.g. {twice[:3]}"
+    return {str(row["order_id"]): row_values(row) for row in rows}
+
+
+def assert_orders(folder: Path, want: dict[str, Event], when: str) -> None:
+    """Row by row: the same orders, each with every documented value at its latest version."""
+    got = orders_of(folder)
+    missing = sorted(set(want) - set(got))
+    assert not missing, f"{when}, {len(missing)} orders are missing, e.g. {missing[:3]}"
+    extra = sorted(set(got) - set(want))
+    assert not extra, f"{when}, {len(extra)} unexpected orders, e.g. {extra[:3]}"
+    wrong = [(oid, got[oid]) for oid, e in sorted(want.items()) if got[oid] != event_values(e)]
+    assert not wrong, f"{when}, {len(wrong)} orders have stale or wrong values, e.g. {wrong[:2]}"
 
 
 @pytest.fixture
@@ -50,12 +70,7 @@ def test_a_new_file_is_merged_with_what_came_before(
     name = list(files)[2]
     write_file(workspace, f"in/{name}", files[name])
     run_ok(workspace)
-    got = {
-        r["order_id"]: (r["status"], round(float(r["amount"]), 2))
-        for r in read_outputs(workspace).orders()
-    }
-    want = {oid: (e.status, round(e.amount, 2)) for oid, e in expected.orders.items()}
-    assert got == want, "after the third file the orders should match a run over all three"
+    assert_orders(workspace, expected.orders, "after the third file")
 
 
 def test_processed_files_may_be_removed_before_the_next_run(
@@ -68,16 +83,9 @@ def test_processed_files_may_be_removed_before_the_next_run(
     write_file(workspace, f"in/{list(files)[2]}", files[list(files)[2]])
     write_file(workspace, "in/2024-03-09-updates.jsonl", text)
     run_ok(workspace)
-    got = {r["order_id"]: r["status"] for r in read_outputs(workspace).orders()}
     for event in updates:
         expected.orders[event.order_id] = event
-    want = {oid: e.status for oid, e in expected.orders.items()}
-    assert len(got) == len(want), (
-        f"{len(got)} orders after removing processed files, expected {len(want)}: "
-        "orders from earlier runs must be kept"
-    )
-    wrong = sorted(oid for oid in want if got.get(oid) != want[oid])
-    assert not wrong, f"{len(wrong)} orders are not at their latest version, e.g. {wrong[:3]}"
+    assert_orders(workspace, expected.orders, "after removing processed files")
 
 
 def test_quarantine_keeps_earlier_runs_without_duplicates(

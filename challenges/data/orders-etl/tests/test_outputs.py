@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from conftest import MainRun
+from dataset import as_utc
 from grader_harness import run_cli
 from runner import ETL
 
@@ -37,7 +38,7 @@ def test_orders_are_partitioned_by_their_utc_day(ok_run: MainRun) -> None:
     wrong = [
         (row["order_id"], row["_partition"])
         for row in rows
-        if row["_partition"] != row["order_time"].astimezone(UTC).date().isoformat()
+        if row["_partition"] != as_utc(row["order_time"]).date().isoformat()
     ]
     assert not wrong, f"{len(wrong)} orders sit in the wrong order_date= folder: {wrong[:3]}"
 

@@ -1,8 +1,9 @@
 """About a million rows: correct totals, then time and memory in generous tiers.
 
 The input is generated in the candidate's folder by ``bigdata.GENERATOR`` (run as the
-candidate with ``python3 -I``); the ETL is timed by the judge, and its memory is the peak
-resident size of the candidate's processes, sampled from /proc by the judge.
+candidate with ``python3 -I``); the ETL's CPU time (user + system) and memory (peak resident
+size) are those of the candidate's processes, sampled from /proc by the judge. CPU time, not
+wall-clock time, so a machine busy with other gradings does not cost the candidate a tier.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from runner import read_outputs, timed_run
 pytestmark = pytest.mark.category("scale")
 
 ROWS = 1_000_000
-ETL_TIMEOUT = 90.0
+ETL_TIMEOUT = 300.0  # wall clock, only to stop a run that hangs
 
 
 @dataclass(frozen=True)
 class BigRun:
     want: dict[str, Any]
     result: CliResult
-    seconds: float
+    seconds: float  # CPU seconds
     peak_mb: float
     revenue: list[dict[str, Any]]
     quarantined: int
@@ -61,11 +62,14 @@ def big_run() -> Iterator[BigRun]:
     )
     assert made.returncode == 0, f"the judge's generator failed: {made.stderr[-500:]}"
     want = json.loads(made.stdout.strip().splitlines()[-1])
-    result, seconds, peak = timed_run(folder, ETL_TIMEOUT)
+    result, seconds, wall, peak = timed_run(folder, ETL_TIMEOUT)
     outputs = read_outputs(folder, ("daily_revenue.parquet", "quarantine"))
     revenue = outputs.revenue() if result.returncode == 0 else []
     quarantined = len(outputs.quarantine()) if result.returncode == 0 else 0
-    record_fact("scale", f"{ROWS:,} rows in {seconds:.1f} s, peak memory {peak:.0f} MB")
+    record_fact(
+        "scale",
+        f"{ROWS:,} rows in {seconds:.1f} CPU s ({wall:.1f} s wall), peak memory {peak:.0f} MB",
+    )
     yield BigRun(want, result, seconds, peak, revenue, quarantined)
     run_cli(["rm", "-rf", "--", str(folder)], cwd=folder.parent)
 
@@ -77,7 +81,7 @@ def test_a_million_rows_give_the_right_totals(big_run: BigRun) -> None:
 @pytest.mark.parametrize("limit", [60.0, 40.0])
 def test_a_million_rows_are_processed_within(big_run: BigRun, limit: float) -> None:
     big_run.require_correct()
-    assert big_run.seconds <= limit, f"took {big_run.seconds:.1f} s (tier: {limit:g} s)"
+    assert big_run.seconds <= limit, f"took {big_run.seconds:.1f} CPU s (tier: {limit:g} s)"
 
 
 @pytest.mark.parametrize("limit_mb", [2000.0, 1200.0])

@@ -76,3 +76,15 @@ def _query(
 def documents_ranking(hits: list[dict[str, Any]]) -> list[str]:
     """Each document once, at the rank of its best chunk."""
     return list(dict.fromkeys(str(hit.get("doc_id")) for hit in hits))
+
+
+def chunks_of(docs: list[dict[str, Any]], size: int, overlap: int) -> list[tuple[str, str]]:
+    """(chunk id, text) of every chunk, as the brief's ``chunk_text`` and ``build_index`` say."""
+    out = []
+    for doc in docs:
+        items, step = doc["text"].split(), size - overlap
+        for number, start in enumerate(range(0, len(items), step)):
+            out.append((f"{doc['id']}#{number}", " ".join(items[start : start + size])))
+            if start + size >= len(items):
+                break
+    return out

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from corpus import chunks_of
 from grader_harness import CandidateError, FunctionsClient
 from hashing import embed
 
@@ -46,17 +47,6 @@ def expected(query: str, chunks: list[tuple[str, str]], k: int) -> list[tuple[st
     q = embed([query])[0]
     scored = [(cid, cosine(v, q)) for (cid, _), v in zip(chunks, vectors, strict=True)]
     return sorted(scored, key=lambda item: -item[1])[:k]  # sorted() is stable
-
-
-def chunks_of(docs: list[dict[str, Any]], size: int, overlap: int) -> list[tuple[str, str]]:
-    out = []
-    for doc in docs:
-        items, step = doc["text"].split(), size - overlap
-        for number, start in enumerate(range(0, len(items), step)):
-            out.append((f"{doc['id']}#{number}", " ".join(items[start : start + size])))
-            if start + size >= len(items):
-                break
-    return out
 
 
 def ids(hits: list[dict[str, Any]]) -> list[str]:

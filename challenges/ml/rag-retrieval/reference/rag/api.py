@@ -35,8 +35,17 @@ def cosine_similarity(a: list[float], b: list[float]) -> float:
     return float(va @ vb) / norms if norms else 0.0
 
 
+# Queries name a passage of about a dozen words; windows not much longer than that keep the
+# passage from being drowned by the rest of a long document (recall@5 1.0 at 30/10, 0.88 at 100/20).
+DEFAULT_SIZE = 30
+DEFAULT_OVERLAP = 10
+
+
 def build_index(
-    name: str, documents: list[dict[str, Any]], size: int = 100, overlap: int = 20
+    name: str,
+    documents: list[dict[str, Any]],
+    size: int = DEFAULT_SIZE,
+    overlap: int = DEFAULT_OVERLAP,
 ) -> int:
     index = Index(documents, size, overlap)
     _indexes[name] = index

@@ -22,7 +22,10 @@ def cosine_similarity(a: list[float], b: list[float]) -> float:
 def build_index(
     name: str, documents: list[dict[str, Any]], size: int = 100, overlap: int = 20
 ) -> int:
-    """Chunk and embed ``documents`` into the index ``name``; return the number of chunks."""
+    """Chunk and embed ``documents`` into the index ``name``; return the number of chunks.
+
+    The defaults 100 and 20 are placeholders: choose your own (see "Quality" in the brief).
+    """
     raise NotImplementedError
 
 

@@ -21,7 +21,7 @@ def cosine_similarity(a: list[float], b: list[float]) -> float:
     return 0.0 if denom == 0 else float(x @ y / denom)
 
 
-def build_index(name: str, documents: list[dict[str, Any]], size: int = 100, overlap: int = 20) -> int:
+def build_index(name: str, documents: list[dict[str, Any]], size: int = 60, overlap: int = 15) -> int:
     store = VectorStore()
     count = store.add(documents, size, overlap)
     STORES[name] = store

@@ -1,0 +1,1 @@
+"""Room bookings API: FastAPI, async SQLAlchemy 2, Pydantic v2."""

@@ -1,0 +1,102 @@
+"""What a run keeps between runs (``_state/``) and the outputs it writes, each replaced whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+STATE = "_state"
+COLUMNS = ("order_id", "customer_id", "region", "amount", "status", "order_time", "updated_at")
+
+
+@dataclass
+class State:
+    """The files already processed, the latest version of every order, a row counter."""
+
+    processed: set[str] = field(default_factory=set)
+    orders: pd.DataFrame | None = None
+    next_seq: int = 0
+
+    @classmethod
+    def load(cls, output: Path) -> State:
+        folder = output / STATE
+        if not (folder / "state.json").is_file():
+            return cls()
+        meta = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        orders = pd.read_parquet(folder / "orders.parquet")
+        return cls(set(meta["processed"]), orders, int(meta["next_seq"]))
+
+    def sequence(self, good: pd.DataFrame) -> pd.DataFrame:
+        """Number rows in processing order, so equal ``updated_at`` goes to the later row."""
+        numbered = good.assign(_seq=range(self.next_seq, self.next_seq + len(good)))
+        self.next_seq += len(good)
+        return numbered
+
+    def merge(self, batches: list[pd.DataFrame]) -> pd.DataFrame:
+        frames = [f for f in [self.orders, *batches] if f is not None and len(f)]
+        if not frames:
+            return empty_orders()
+        every = pd.concat(frames, ignore_index=True)
+        every = every.sort_values(["updated_at", "_seq"], kind="stable")
+        latest = every.drop_duplicates("order_id", keep="last")
+        return latest.sort_values("order_id", kind="stable").reset_index(drop=True)
+
+    def save(self, output: Path, orders: pd.DataFrame, files: list[str]) -> None:
+        folder = output / STATE
+        folder.mkdir(parents=True, exist_ok=True)
+        _replace(folder / "orders.parquet", lambda tmp: orders.to_parquet(tmp, index=False))
+        meta = {"processed": sorted(self.processed | set(files)), "next_seq": self.next_seq}
+        _replace(folder / "state.json", lambda tmp: tmp.write_text(json.dumps(meta)))
+
+
+def empty_orders() -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series(dtype="string") for name in COLUMNS})
+    frame["amount"] = frame["amount"].astype("float64")
+    for name in ("order_time", "updated_at"):
+        frame[name] = pd.Series(dtype="datetime64[us, UTC]")
+    return frame.assign(_seq=pd.Series(dtype="int64"))
+
+
+def _replace(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_orders(output: Path, orders: pd.DataFrame, run_number: int) -> None:
+    """Append this run's new and changed orders to their day partitions (older files stay)."""
+    if not len(orders):
+        return
+    table = pa.Table.from_pandas(
+        orders[list(COLUMNS)].assign(order_date=orders["order_time"].dt.strftime("%Y-%m-%d")),
+        preserve_index=False,
+    )
+    pq.write_to_dataset(
+        table, output / "orders", partition_cols=["order_date"],
+        basename_template=f"run-{run_number:04d}-{{i}}.parquet",
+    )
+
+
+def write_revenue(output: Path, orders: pd.DataFrame) -> None:
+    live = orders[orders["status"] != "cancelled"]
+    daily = (
+        live.assign(date=live["order_time"].dt.date)
+        .groupby(["date", "region"], as_index=False)
+        .agg(orders=("order_id", "size"), revenue=("amount", "sum"))
+    )
+    daily["revenue"] = daily["revenue"].round(2)
+    daily = daily.sort_values(["date", "region"]).reset_index(drop=True)
+    _replace(output / "daily_revenue.parquet", lambda tmp: daily.to_parquet(tmp, index=False))
+
+
+def write_quarantine(output: Path, source: str, rows: pd.DataFrame) -> None:
+    folder = output / "quarantine"
+    folder.mkdir(parents=True, exist_ok=True)
+    _replace(folder / f"{source}.parquet", lambda tmp: rows.to_parquet(tmp, index=False))

@@ -1,0 +1,8 @@
+"""Entry point: python3 etl.py --input IN --output OUT."""
+
+import sys
+
+from ordersflow.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Retrieval for a RAG pipeline: chunking, a cosine-similarity index, search and metrics."""
