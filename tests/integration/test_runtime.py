@@ -15,6 +15,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def private_dockerd() -> Iterator[docker.DockerClient]:
     if os.geteuid() != 0:
         need("root", "starting a private dockerd needs root")
     root = Path(tempfile.mkdtemp(prefix="gd-", dir="/tmp"))  # short: socket paths are capped
-    name = root.name
+    # containerd namespaces allow only letters and digits between single separators
+    name = "gd" + uuid.uuid4().hex[:8]
     argv = [
         "dockerd",
         *_setup_args(),
