@@ -93,12 +93,15 @@ def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurre
         open_store(settings.effective_database_url) as store,
         CeleryPublisher(settings) as publisher,
     ):
-        ids = [submit(url, challenge.id, settings, store, publisher).id for _ in range(n)]
-        done = _until_done(store, ids)
+        # Two lone submissions on an idle worker: their submit->claim latency, and the warm-up
+        # every long-lived worker has had (imports, the sandbox's daemon connection), as the
+        # sequential row has had its own.
         idle = [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
         idle += [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
+        ids = [submit(url, challenge.id, settings, store, publisher).id for _ in range(n)]
+        done = _until_done(store, ids)
     first = min(at for s in done if (at := s.phases["queued"]) is not None)
-    last = max(at for s in done if (at := s.phases["finished"]) is not None)
+    last = max(at for s in done if (at := s.phases["reported"] or s.phases["finished"]))
     return Round(
         f"queue, {concurrency} at once",
         60 * n / _seconds(first, last),
@@ -109,8 +112,14 @@ def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurre
 
 
 def _until_done(store: Store, ids: list[str]) -> list[SubmissionStatus]:
-    while any(store.status(i).state != "done" for i in ids):
-        time.sleep(0.05)
+    """Wait for every submission, asking about one pending at a time: polling them all would
+    take CPU from the worker being measured."""
+    pending = list(ids)
+    while pending:
+        if store.status(pending[0]).state == "done":
+            pending.pop(0)
+        else:
+            time.sleep(0.1)
     return [store.status(i) for i in ids]
 
 
@@ -148,29 +157,42 @@ def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge) -> No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=10, help="submissions per row (default 10)")
+    parser.add_argument("-n", type=int, default=20, help="submissions per row (default 20)")
     parser.add_argument("--concurrency", default="1,2", help="worker concurrencies to time")
     parser.add_argument("--challenge", type=Path, default=FIXTURE, help="a challenge folder")
     parser.add_argument("--sample", default="good", help="submission under submissions/")
     args = parser.parse_args()
     challenge = load_challenge(args.challenge.resolve())
-    samples = challenge.root / "submissions"
-    if not (samples / args.sample).is_dir():
-        samples = challenge.root / "samples"
-    with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
-        make_bare_repo(samples / args.sample, Path(tmp), "sample")
-        redis, postgres = RedisServer().start(), PostgresServer().start()
-        try:
-            with GitServer(Path(tmp)) as server:
-                rounds = _run(args, challenge, server, redis, postgres, Path(tmp))
-        finally:
-            redis.stop()
-            postgres.stop()
+    concurrencies = tuple(int(c) for c in args.concurrency.split(","))
+    rounds = measure(challenge, args.sample, args.n, concurrencies)
     _print(rounds, args.n, args.sample, challenge)
 
 
+def measure(
+    challenge: Challenge, sample: str, n: int, concurrencies: tuple[int, ...]
+) -> list[Round]:
+    """The sequential row, then one queue row per concurrency; the environment is restored."""
+    samples = challenge.root / "submissions"
+    if not (samples / sample).is_dir():
+        samples = challenge.root / "samples"
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
+        make_bare_repo(samples / sample, Path(tmp), "sample")
+        redis, postgres = RedisServer().start(), PostgresServer().start()
+        try:
+            with GitServer(Path(tmp)) as server:
+                return _run(n, concurrencies, challenge, server, redis, postgres, Path(tmp))
+        finally:
+            redis.stop()
+            postgres.stop()
+            os.environ.clear()
+            os.environ.update(saved)
+            get_settings.cache_clear()
+
+
 def _run(
-    args: argparse.Namespace,
+    n: int,
+    concurrencies: tuple[int, ...],
     challenge: Challenge,
     server: GitServer,
     redis: RedisServer,
@@ -186,10 +208,11 @@ def _run(
     }
     os.environ.update(base_env)
     get_settings.cache_clear()
-    rounds = [sequential(challenge, url, get_settings(), args.n)]
-    for concurrency in (int(c) for c in args.concurrency.split(",")):
+    rounds = [sequential(challenge, url, get_settings(), n)]
+    print(f"{rounds[-1].label}: {rounds[-1].per_minute:.1f}/min", file=sys.stderr)
+    for concurrency in concurrencies:
         env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
-        rounds.append(queued(url, challenge, env, args.n, concurrency))
+        rounds.append(queued(url, challenge, env, n, concurrency))
         print(f"{rounds[-1].label}: {rounds[-1].per_minute:.1f}/min", file=sys.stderr)
     return rounds
 

@@ -14,6 +14,7 @@ import socket
 import statistics
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,8 +99,8 @@ def grade_here(
 ) -> tuple[GradeReport, Finished]:
     """Grade in this process (``grader grade``, ``grader demo``) and finish like a worker."""
     with _local_claim(request, settings) as (store, claim):
-        stamps = PhaseStamps(store, claim, observer)
-        report = grade_fn(request, settings, sandbox=sandbox, observer=stamps)
+        with PhaseStamps(store, claim, observer) as stamps:
+            report = grade_fn(request, settings, sandbox=sandbox, observer=stamps)
         return report, finish(claim, report, settings, store, out_dir)
 
 
@@ -170,22 +171,36 @@ def run_record(report: GradeReport) -> RunRecord:
 
 class PhaseStamps:
     """A pipeline observer that stamps cloned / prepared / started on the submission, and
-    passes every event on to ``then`` (e.g. the CLI's progress display)."""
+    passes every event on to ``then`` (e.g. the CLI's progress display).
+
+    The stamps are for operators and progress pages, so a background thread writes them, off
+    the grading's critical path (three database round trips per grading); leaving the ``with``
+    block waits for the ones still pending, so they land before the run is finished.
+    """
 
     def __init__(self, store: Store, claim: Claim, then: Observer | None = None) -> None:
         self._store = store
         self._claim = claim
         self._then = then
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-stamps")
+
+    def __enter__(self) -> PhaseStamps:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._writer.shutdown(wait=True)
 
     def phase_started(self, phase: Phase) -> None:
         if phase in _ON_START:
-            self._stamp(_ON_START[phase])
+            self._writer.submit(self._stamp, _ON_START[phase])
         if self._then is not None:
             self._then.phase_started(phase)
 
     def phase_finished(self, phase: Phase, seconds: float) -> None:
         if phase in _ON_FINISH:
-            self._stamp(_ON_FINISH[phase])
+            self._writer.submit(self._stamp, _ON_FINISH[phase])
         if self._then is not None:
             self._then.phase_finished(phase, seconds)
 

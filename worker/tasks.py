@@ -8,7 +8,9 @@ from typing import Any
 
 from celery import Task
 
+from grader.pipeline import grading_sandbox
 from grader.queue import TASK_NAME, run_attempt
+from grader.sandbox import SandboxBackend
 from grader.settings import get_settings
 from grader.store import Store, open_store
 from worker.app import app
@@ -22,6 +24,13 @@ def _store(url: str) -> Store:
     return open_store(url)
 
 
+@functools.cache
+def _sandbox() -> SandboxBackend:
+    """One sandbox per worker process, so each grading skips connecting to the daemon again.
+    It reconnects by itself after being closed (see the retry below)."""
+    return grading_sandbox(get_settings())
+
+
 @app.task(
     name=TASK_NAME,
     bind=True,
@@ -33,7 +42,10 @@ def grade_submission(self: Task[Any, Any], submission_id: str) -> str:
     """Grade the submission's current attempt unless another delivery holds or finished it."""
     settings = get_settings()
     store = _store(settings.effective_database_url)
-    result = run_attempt(submission_id, settings, store, worker=self.request.hostname or "")
+    sandbox = _sandbox()
+    worker = self.request.hostname or ""
+    result = run_attempt(submission_id, settings, store, sandbox=sandbox, worker=worker)
     if result.retry_in is not None:
+        sandbox.close()  # the fault may be a restarted daemon: connect afresh next time
         raise self.retry(countdown=result.retry_in)
     return result.state

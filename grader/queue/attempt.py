@@ -96,7 +96,8 @@ def _grade(
         run_id=claim.token,
         deadline=claim.due_at,
     )
-    return grade_fn(request, settings, observer=PhaseStamps(store, claim))
+    with PhaseStamps(store, claim) as stamps:
+        return grade_fn(request, settings, observer=stamps)
 
 
 def _finish(claim: Claim, report: GradeReport, settings: Settings, store: Store) -> AttemptResult:

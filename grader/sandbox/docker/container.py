@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 import io
 import logging
+import queue
 import tarfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -43,6 +45,8 @@ MAX_LOG_CHARS = 20_000
 LABEL_MANAGED = "grader.managed"
 LABEL_RUN = "grader.run"
 LABEL_CREATED = "grader.created"
+PAUSE_CHECK_SECONDS = 1.0  # how often a running sandbox is checked for a pause from outside
+WAIT_MARGIN_SECONDS = 120  # the wait request outlives the wall limit by this much
 ISOLATED = "none"  # network mode: only the container's own loopback
 
 # Infrastructure errors from the Docker SDK and the HTTP layer underneath it.
@@ -184,28 +188,53 @@ def _put(client: docker.DockerClient, container_id: str, path: str, data: bytes)
 def _wait(client: docker.DockerClient, container_id: str, wall_seconds: int) -> tuple[int, bool]:
     """Wait up to the wall limit; on expiry kill from outside. Returns (exit code, timed out).
 
-    Polls the container's state instead of holding a long ``wait`` request open: a timed-out
-    HTTP read on the daemon's unix socket leaks the connection inside docker-py.
+    One blocking ``wait`` request, in a helper thread, sees the exit the moment it happens (a
+    polling loop lost up to its interval per run, and cost the daemon an inspect per poll).
+    Its read timeout lies beyond the wall limit, so it never fires: a timed-out HTTP read on
+    the daemon's unix socket leaks the connection inside docker-py. Meanwhile this thread
+    checks once a second that nobody paused the container, and kills it at the wall limit,
+    which ends the ``wait``.
     """
+    done: queue.Queue[Mapping[str, object] | BaseException] = queue.Queue(maxsize=1)
+
+    def wait() -> None:
+        try:
+            done.put(client.api.wait(container_id, timeout=wall_seconds + WAIT_MARGIN_SECONDS))
+        except DOCKER_FAULTS as exc:
+            done.put(exc)
+
+    threading.Thread(target=wait, name=f"wait-{container_id[:12]}", daemon=True).start()
     deadline = time.monotonic() + wall_seconds
-    delay = 0.02
-    while True:
-        state = client.api.inspect_container(container_id)["State"]
-        if not state.get("Running"):
-            return int(state.get("ExitCode", -1)), False
-        if state.get("Paused"):  # frozen from outside: its clock is not the candidate's
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            return _exit_code(done.get(timeout=min(PAUSE_CHECK_SECONDS, left))), False
+        except queue.Empty:
+            pass
+        if client.api.inspect_container(container_id)["State"].get("Paused"):
+            # frozen from outside: its clock is not the candidate's
             raise DockerUnavailableError(
                 f"the sandbox container {container_id[:12]} was paused from outside the grader",
                 hint="check the host: something else is managing the grader's containers",
             )
-        if time.monotonic() >= deadline:
-            log.info(
-                "container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds
-            )
-            client.api.kill(container_id)
-            return -1, True
-        time.sleep(delay)
-        delay = min(delay * 1.5, 0.25)
+    log.info("container %s hit the %ss wall limit; killing it", container_id[:12], wall_seconds)
+    try:
+        client.api.kill(container_id)
+    except docker.errors.APIError:  # it exited on its own in the meantime: its wait says so
+        if done.empty():
+            raise
+    try:
+        answer = done.get(timeout=WAIT_MARGIN_SECONDS)
+    except queue.Empty as exc:
+        raise DockerUnavailableError(f"container {container_id[:12]} did not stop") from exc
+    return _exit_code(answer), True
+
+
+def _exit_code(answer: Mapping[str, object] | BaseException) -> int:
+    """The exit code in a ``wait`` answer; the fault, raised, when the request failed."""
+    if isinstance(answer, BaseException):
+        raise answer
+    code = answer.get("StatusCode")
+    return code if isinstance(code, int) else -1
 
 
 def _read_results(client: docker.DockerClient, container_id: str) -> bytes:
