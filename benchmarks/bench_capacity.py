@@ -1,12 +1,13 @@
 """Capacity: gradings per hour per core for each shipped challenge, and hosts for a round.
 
 Run with ``scripts/benchmark-scale --capacity [--challenge ID ...] [--candidates 500]
-[--hours 24] [--per-candidate 1] [--cores N]``. Grades each shipped challenge's reference
-(``challenges/<id>/reference``, the folder ``grader challenges validate`` must score 100)
-once through the real pipeline over loopback git, in this process, one at a time: no
-warm-up, the images and wheels are those ``scripts/setup`` built. Gradings per hour per core
-= 3600 / (wall seconds x the CPUs the challenge's limits give its sandbox, at least 1). Prints
-a markdown table and the worker hosts a hiring round needs. Figures only.
+[--hours 24] [--per-candidate 1] [--cores N] [--efficiency 1.0]``. Grades each shipped
+challenge's reference (``challenges/<id>/reference``, the folder ``grader challenges
+validate`` must score 100) once through the real pipeline over loopback git, in this
+process, one at a time: no warm-up, the images and wheels are those ``scripts/setup`` built.
+Gradings per hour per core = 3600 / (wall seconds x the CPUs the challenge's limits give its
+sandbox, at least 1). Prints a markdown table and the worker hosts a hiring round needs.
+Figures only.
 """
 
 from __future__ import annotations
@@ -103,6 +104,12 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=24.0, help="hours to grade them in")
     parser.add_argument("--per-candidate", type=float, default=1.0, help="gradings each")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="cores per host")
+    parser.add_argument(
+        "--efficiency",
+        type=float,
+        default=1.0,
+        help="share of linear scaling a host reaches at full concurrency (1.0: linear)",
+    )
     args = parser.parse_args()
     settings = get_settings()
     challenges = [
@@ -123,12 +130,13 @@ def main() -> None:
     print(table(rows))
     print(
         f"\nHosts for {args.candidates} candidates x {args.per_candidate:g} gradings in "
-        f"{args.hours:g} h, {args.cores} cores per host:\n"
+        f"{args.hours:g} h, {args.cores} cores per host at {args.efficiency:g} of linear "
+        "scaling:\n"
     )
     print("| challenge | gradings/hour/host | hosts |")
     print("|---|---|---|")
     for r in rows:
-        host = r.per_hour_per_core * args.cores
+        host = r.per_hour_per_core * args.cores * args.efficiency
         hosts = hosts_needed(args.candidates, args.per_candidate, host, args.hours)
         print(f"| `{r.challenge}` | {host:.0f} | {hosts} |")
 
