@@ -47,6 +47,7 @@ from tests.integration.services import PostgresServer, RedisServer
 T = TypeVar("T")
 
 PROGRESS_SECONDS = 10.0
+STALL_SECONDS = 600.0  # nothing finished for this long: the worker is stuck or gone
 PROBE_CLAIMS_PER_TICK = 3  # fresh rows claimed (then deleted) at every progress tick
 COHORT_REPORTS_SHARE = 10  # cohort_reports loads whole reports: 1/10 of the probes
 SEQ_SCAN = re.compile(r"Seq Scan on (submissions|runs)\b")
@@ -146,11 +147,17 @@ def _delete(store: Store, ids: list[str]) -> None:
 def wait_done(store: Store, ids: list[str], started: float, probe: ClaimProbe) -> None:
     """Poll until every submission is done; a progress line and a claim probe every ~10 s."""
     total, last = len(ids), 0.0
+    progress, progressed = -1, started
     while True:
         done = store.state_counts().get("done", 0)
-        elapsed = time.monotonic() - started
+        now = time.monotonic()
+        elapsed = now - started
         if done >= total:
             break
+        if done != progress:
+            progress, progressed = done, now
+        elif now - progressed > STALL_SECONDS:
+            sys.exit(f"no submission finished for {STALL_SECONDS:.0f}s at {done}/{total}: stuck")
         if elapsed - last >= PROGRESS_SECONDS:
             last = elapsed
             probe.tick(done)
