@@ -69,7 +69,8 @@ class SubmissionTable(Base):
     challenge_id: Mapped[str] = mapped_column(sa.String(255), index=True)
     challenge_version: Mapped[str] = mapped_column(sa.String(64))
     state: Mapped[str] = mapped_column(sa.String(16), default="queued")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Indexed: list pages read the newest first (migration 0004).
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     # The queue's bookkeeping for the current attempt (see grader/store/lifecycle.py).
     attempt: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
