@@ -176,16 +176,21 @@ class Store(Lifecycle):
         latest = _latest_per_repo(
             challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), exclude_repo
         )
-        # The JSON element is taken after ranking, so only one report per repository is read.
+        # The JSON element is taken after ranking, so only one report per repository is read;
+        # sorted here, not in SQL, where PostgreSQL would sort the fingerprints along.
         query = (
-            sa.select(latest.c.id, latest.c.repo_url, RunTable.report["fingerprints"])
+            sa.select(
+                latest.c.created_at, latest.c.id, latest.c.repo_url, RunTable.report["fingerprints"]
+            )
             .join(RunTable, RunTable.id == latest.c.id)
             .where(latest.c.newest == 1)
-            .order_by(latest.c.created_at, latest.c.id)
         )
         with self._sessions() as session:
-            rows: list[tuple[str, str, Any]] = [(r[0], r[1], r[2]) for r in session.execute(query)]
-        return [row for row in rows if not is_sample_url(row[1])]
+            rows: list[tuple[datetime, str, str, Any]] = [
+                (r[0], r[1], r[2], r[3]) for r in session.execute(query)
+            ]
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return [(run_id, url, marks) for _, run_id, url, marks in rows if not is_sample_url(url)]
 
     def add_finding(self, run_id: str, finding: dict[str, Any]) -> None:
         """Add a review finding to a stored run's report (similarity seen by a later run)."""
