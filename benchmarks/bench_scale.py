@@ -49,7 +49,7 @@ T = TypeVar("T")
 PROGRESS_SECONDS = 10.0
 STALL_SECONDS = 600.0  # nothing finished for this long: the worker is stuck or gone
 PROBE_CLAIMS_PER_TICK = 3  # fresh rows claimed (then deleted) at every progress tick
-COHORT_REPORTS_SHARE = 10  # cohort_reports loads whole reports: 1/10 of the probes
+COHORT_FINGERPRINTS_SHARE = 10  # fingerprints are most of a report: 1/10 of the probes
 SEQ_SCAN = re.compile(r"Seq Scan on (submissions|runs)\b")
 
 
@@ -243,8 +243,8 @@ class Query:
 
 
 COHORT_NOTE = (
-    "reads every graded run of the challenge version on each finish, by design: its cost "
-    "grows with the cohort and no index can shrink it"
+    "reads the latest graded run of every repository of the challenge version on each "
+    "finish, by design: its cost grows with the cohort (ix_runs_cohort narrows it to them)"
 )
 
 
@@ -265,10 +265,10 @@ def hot_queries(challenge: Challenge, settings: Settings, probes: int) -> list[Q
             COHORT_NOTE,
         ),
         Query(
-            "finish: cohort_reports (similarity)",
-            lambda s: s.cohort_reports(cid, version),
-            max(1, probes // COHORT_REPORTS_SHARE),
-            COHORT_NOTE + " (and it loads each run's whole report JSON)",
+            "finish: cohort_fingerprints (similarity)",
+            lambda s: s.cohort_fingerprints(cid, version),
+            max(1, probes // COHORT_FINGERPRINTS_SHARE),
+            COHORT_NOTE + " (and it reads each repository's latest fingerprints)",
         ),
         Query("submissions list page (50)", lambda s: s.list_submissions(limit=50), probes),
         Query("runs list page (50)", lambda s: s.list_runs(limit=50), probes),

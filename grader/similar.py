@@ -23,10 +23,13 @@ _FINGERPRINTS: TypeAdapter[tuple[Fingerprint, ...]] = TypeAdapter(tuple[Fingerpr
 _SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 
 
-class CohortReports(Protocol):
-    def cohort_reports(
+class CohortFingerprints(Protocol):
+    """What similarity reads of the cohort (:meth:`grader.store.Store.cohort_fingerprints`):
+    (run id, repository, the stored report's ``fingerprints`` JSON or None) per repository."""
+
+    def cohort_fingerprints(
         self, challenge_id: str, version: str, *, exclude_repo: str = ""
-    ) -> list[tuple[str, str, dict[str, Any]]]: ...
+    ) -> list[tuple[str, str, Any]]: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -38,18 +41,18 @@ class Pair:
 
 
 def with_similarity(
-    report: GradeReport, store: CohortReports
+    report: GradeReport, store: CohortFingerprints
 ) -> tuple[GradeReport, tuple[Pair, ...]]:
     """``report`` with a finding per similar earlier submission, and the findings those
     submissions' stored reports get (add them only once this run is stored)."""
     if report.outcome not in _SCORED or not report.fingerprints:
         return report, ()
-    cohort = store.cohort_reports(
+    cohort = store.cohort_fingerprints(
         report.challenge.id, report.challenge.version, exclude_repo=report.repo_url
     )
     mine, pairs = [], []
-    for run_id, repo_url, data in cohort:
-        match = compare(report.fingerprints, _stored(run_id, data))
+    for run_id, repo_url, marks in cohort:
+        match = compare(report.fingerprints, _stored(run_id, marks))
         if not match.similar():
             continue
         mine.append(similarity_finding(match, other=f"run {run_id[:12]} ({repo_url})"))
@@ -64,10 +67,12 @@ def with_similarity(
     return dataclasses.replace(report, findings=(*report.findings, *mine)), tuple(pairs)
 
 
-def _stored(run_id: str, data: dict[str, Any]) -> tuple[Fingerprint, ...]:
-    """A stored report's fingerprints; none when it predates them or they do not parse."""
+def _stored(run_id: str, marks: Any) -> tuple[Fingerprint, ...]:
+    """A stored report's fingerprints; none when it predates them (None) or they do not parse."""
+    if marks is None:
+        return ()
     try:
-        return _FINGERPRINTS.validate_python(data.get("fingerprints", ()))
+        return _FINGERPRINTS.validate_python(marks)
     except ValidationError:
         logger.warning("run %s has unreadable fingerprints; not compared", run_id)
         return ()

@@ -156,20 +156,41 @@ class Store(Lifecycle):
         """The cohort a graded score is placed in: the latest graded run of each distinct
         repository for this challenge version, bundled samples (served on loopback by
         ``grader demo``) and ``exclude_repo`` (the candidate's own) left out."""
-        latest = self._latest_per_repo(
-            challenge_id, version, (Outcome.GRADED,), RunTable.score, exclude_repo
+        latest = _latest_per_repo(challenge_id, version, (Outcome.GRADED,), exclude_repo)
+        query = (
+            sa.select(latest.c.repo_url, latest.c.score)
+            .where(latest.c.newest == 1)
+            .order_by(latest.c.created_at, latest.c.id)
         )
-        return [float(score) for _, score in latest if score is not None]
+        with self._sessions() as session:
+            rows: list[tuple[str, float]] = [(row[0], row[1]) for row in session.execute(query)]
+        return [float(score) for url, score in rows if not is_sample_url(url)]
 
-    def cohort_reports(
+    def cohort_fingerprints(
         self, challenge_id: str, version: str, *, exclude_repo: str = ""
-    ) -> list[tuple[str, str, dict[str, Any]]]:
-        """(run id, repository, report JSON) of the latest graded or flagged run of each other
-        repository of this challenge version, samples left out: what similarity compares."""
-        latest = self._latest_per_repo(
-            challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), RunTable, exclude_repo
+    ) -> list[tuple[str, str, Any]]:
+        """(run id, repository, fingerprints JSON) of the latest graded or flagged run of each
+        other repository of this challenge version, samples left out: what similarity
+        compares. Only the report's ``fingerprints`` element is read (None when the report
+        has none), never the whole report."""
+        latest = _latest_per_repo(
+            challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), exclude_repo
         )
-        return [(run.id, url, run.report) for url, run in latest]
+        # The JSON element is taken after ranking, so only one report per repository is read;
+        # sorted here, not in SQL, where PostgreSQL would sort the fingerprints along.
+        query = (
+            sa.select(
+                latest.c.created_at, latest.c.id, latest.c.repo_url, RunTable.report["fingerprints"]
+            )
+            .join(RunTable, RunTable.id == latest.c.id)
+            .where(latest.c.newest == 1)
+        )
+        with self._sessions() as session:
+            rows: list[tuple[datetime, str, str, Any]] = [
+                (r[0], r[1], r[2], r[3]) for r in session.execute(query)
+            ]
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return [(run_id, url, marks) for _, run_id, url, marks in rows if not is_sample_url(url)]
 
     def add_finding(self, run_id: str, finding: dict[str, Any]) -> None:
         """Add a review finding to a stored run's report (similarity seen by a later run)."""
@@ -179,32 +200,37 @@ class Store(Lifecycle):
             if finding not in findings:
                 run.report = {**run.report, "findings": [*findings, finding]}
 
-    def _latest_per_repo(
-        self,
-        challenge_id: str,
-        version: str,
-        outcomes: tuple[Outcome, ...],
-        column: Any,
-        exclude_repo: str,
-    ) -> list[tuple[str, Any]]:
-        query = (
-            sa.select(SubmissionTable.repo_url, column)
-            .join(SubmissionTable, SubmissionTable.id == RunTable.submission_id)
-            .where(
-                RunTable.challenge_id == challenge_id,
-                RunTable.challenge_version == version,
-                RunTable.outcome.in_([str(o) for o in outcomes]),
-                RunTable.score.is_not(None),
-            )
-            .order_by(RunTable.created_at)
+
+def _latest_per_repo(
+    challenge_id: str, version: str, outcomes: tuple[Outcome, ...], exclude_repo: str
+) -> sa.Subquery:
+    """The scored runs of one challenge version with outcome in ``outcomes``, each ranked
+    within its repository newest first (``newest`` 1 is the latest; ties on ``created_at``
+    broken by id), ``exclude_repo`` left out: one query on SQLite and PostgreSQL alike,
+    reading no report JSON. Samples are left to the caller: at most one row per repository
+    comes back, and what counts as loopback is :func:`is_sample_url`'s to say."""
+    newest = sa.func.row_number().over(
+        partition_by=SubmissionTable.repo_url,
+        order_by=(RunTable.created_at.desc(), RunTable.id.desc()),
+    )
+    return (
+        sa.select(
+            RunTable.id,
+            SubmissionTable.repo_url,
+            RunTable.score,
+            RunTable.created_at,
+            newest.label("newest"),
         )
-        with self._sessions() as session:
-            latest: dict[str, Any] = {str(row[0]): row[1] for row in session.execute(query)}
-        return [
-            (url, value)
-            for url, value in latest.items()
-            if url != exclude_repo and not is_sample_url(url)
-        ]
+        .join(SubmissionTable, SubmissionTable.id == RunTable.submission_id)
+        .where(
+            RunTable.challenge_id == challenge_id,
+            RunTable.challenge_version == version,
+            RunTable.outcome.in_([str(o) for o in outcomes]),
+            RunTable.score.is_not(None),
+            SubmissionTable.repo_url != exclude_repo,
+        )
+        .subquery("latest")
+    )
 
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -69,7 +69,7 @@ class SubmissionTable(Base):
     challenge_id: Mapped[str] = mapped_column(sa.String(255), index=True)
     challenge_version: Mapped[str] = mapped_column(sa.String(64))
     state: Mapped[str] = mapped_column(sa.String(16), default="queued")
-    # Indexed: list pages read the newest first (migration 0004).
+    # Indexed: list pages read the newest first (migration 0004_scale_indexes).
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     # The queue's bookkeeping for the current attempt (see grader/store/lifecycle.py).
@@ -98,7 +98,11 @@ class SubmissionTable(Base):
 
 class RunTable(Base):
     __tablename__ = "runs"
-    __table_args__ = (sa.UniqueConstraint("submission_id", "attempt"),)
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "attempt"),
+        # The cohort every finish reads: one challenge version's graded runs, newest first.
+        sa.Index("ix_runs_cohort", "challenge_id", "challenge_version", "outcome", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     # No index of its own: the unique (submission_id, attempt) constraint serves lookups.
@@ -110,7 +114,7 @@ class RunTable(Base):
     score: Mapped[float | None] = mapped_column(sa.Float)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     commit_sha: Mapped[str | None] = mapped_column(sa.String(64))
-    challenge_id: Mapped[str] = mapped_column(sa.String(255), index=True)
+    challenge_id: Mapped[str] = mapped_column(sa.String(255))
     challenge_version: Mapped[str] = mapped_column(sa.String(64))
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

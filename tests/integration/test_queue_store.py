@@ -20,9 +20,21 @@ from grader.store import Claim, RunRecord, Store, SubmissionBusyError, open_stor
 from grader.store.migrate import alembic_config, current_revision, downgrade, upgrade
 from grader.store.tables import Base, RunTable
 from tests.integration.services import PostgresServer
+from tests.unit.test_store import (  # the cohort queries' SQL, again on both backends
+    test_a_repository_submitted_twice_counts_once_with_its_latest_score,
+    test_other_versions_and_challenges_are_never_in_the_cohort,
+    test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples,
+    test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository,
+)
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 BACKENDS = ["sqlite", "postgresql"]
+COHORT_TESTS = (  # collected here too, with this module's store on each backend
+    test_a_repository_submitted_twice_counts_once_with_its_latest_score,
+    test_other_versions_and_challenges_are_never_in_the_cohort,
+    test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples,
+    test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository,
+)
 
 
 @pytest.fixture(scope="module")

@@ -80,10 +80,10 @@ def test_a_near_copy_marks_both_stored_reports_and_an_independent_one_marks_none
 
 def test_runs_without_fingerprints_or_of_samples_are_never_compared() -> None:
     class Cohort:
-        def cohort_reports(
+        def cohort_fingerprints(
             self, challenge_id: str, version: str, *, exclude_repo: str = ""
-        ) -> list[tuple[str, str, dict[str, object]]]:
-            return [("old", "https://x/old", {}), ("bad", "https://x/bad", {"fingerprints": [1]})]
+        ) -> list[tuple[str, str, object]]:
+            return [("old", "https://x/old", None), ("bad", "https://x/bad", [1])]
 
     report = graded_report(fingerprints=ORIGINAL)
     assert with_similarity(report, Cohort()) == (report, ())

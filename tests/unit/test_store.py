@@ -46,13 +46,14 @@ def _submission(
     store: Store,
     challenge_id: str = "backend/todo-api",
     repo_url: str = "https://github.com/someone/todo",
+    version: str = "1.0",
 ) -> str:
     return store.enqueue(
         repo_url,
         "main",
         "a" * 40,
         challenge_id=challenge_id,
-        challenge_version="1.0",
+        challenge_version=version,
         queue="default",
         deadline_seconds=60,
     )
@@ -74,9 +75,18 @@ def _finish(store: Store, submission_id: str, record: RunRecord) -> str:
 
 
 def _record(
-    store: Store, submission_id: str, *, outcome: str = "graded", score: float | None = 80.0
+    store: Store,
+    submission_id: str,
+    *,
+    outcome: str = "graded",
+    score: float | None = 80.0,
+    version: str = "1.0",
+    challenge_id: str = "backend/todo-api",
+    fingerprints: list[Any] | None = None,
 ) -> str:
     report: dict[str, Any] = {"outcome": outcome, "score": score, "tests": [{"id": "t1"}]}
+    if fingerprints is not None:
+        report["fingerprints"] = fingerprints
     return _finish(
         store,
         submission_id,
@@ -87,8 +97,8 @@ def _record(
             score=score,
             reason="" if outcome == "graded" else "docker daemon went away",
             commit_sha="a" * 40,
-            challenge_id="backend/todo-api",
-            challenge_version="1.0",
+            challenge_id=challenge_id,
+            challenge_version=version,
             started_at=STARTED,
             finished_at=STARTED + timedelta(seconds=42),
             timings={"fetch": 0.1, "sandbox": 3.5},
@@ -263,6 +273,56 @@ def test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples(
     assert store.cohort_scores("backend/todo-api", "1.0", exclude_repo=mine) == [40.0]
     assert store.cohort_scores("backend/todo-api", "2.0") == []
     assert store.cohort_scores("data/etl", "1.0") == []
+
+
+def test_a_repository_submitted_twice_counts_once_with_its_latest_score(store: Store) -> None:
+    first = _submission(store)
+    _record(store, first, score=30.0)
+    again = _submission(store)  # the same repository handed in anew: a second submission
+    _record(store, again, score=60.0)
+    _record(store, _submission(store, repo_url="https://github.com/other/todo"), score=50.0)
+    _record(store, first, score=20.0)  # a regrade of the first submission, latest of all
+    assert sorted(store.cohort_scores("backend/todo-api", "1.0")) == [20.0, 50.0]
+
+
+def test_other_versions_and_challenges_are_never_in_the_cohort(store: Store) -> None:
+    _record(store, _submission(store), score=90.0)
+    newer = _submission(store, repo_url="https://github.com/new/todo", version="2.0")
+    run_v2 = _record(store, newer, score=10.0, version="2.0")
+    etl = _submission(store, challenge_id="data/etl")
+    _record(store, etl, score=50.0, challenge_id="data/etl")
+    assert store.cohort_scores("backend/todo-api", "1.0") == [90.0]
+    assert store.cohort_scores("backend/todo-api", "2.0") == [10.0]
+    assert store.cohort_scores("data/etl", "1.0") == [50.0]
+    v2 = store.cohort_fingerprints("backend/todo-api", "2.0")
+    assert v2 == [(run_v2, "https://github.com/new/todo", None)]
+
+
+def test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository(
+    store: Store,
+) -> None:
+    mine = _submission(store)
+    _record(store, mine, fingerprints=[{"path": "mine.py"}])
+    copied = _submission(store, repo_url="https://github.com/copy/todo")
+    _record(store, copied, fingerprints=[{"path": "old.py"}])
+    flagged = _record(store, copied, outcome="flagged", score=0.0, fingerprints=[{"path": "f"}])
+    _record(store, copied, outcome="not_gradable", score=None, fingerprints=[{"path": "x"}])
+    bare = _submission(store, repo_url="https://github.com/bare/todo")
+    before = _record(store, bare)  # a report from before fingerprints were stored
+    for sample in ("http://127.0.0.1:8123/strong.git", "http://localhost:9/weak.git"):
+        _record(store, _submission(store, repo_url=sample), fingerprints=[{"path": "s"}])
+    other = _submission(store, repo_url="https://github.com/v2/todo", version="2.0")
+    _record(store, other, version="2.0", fingerprints=[{"path": "v2"}])
+    cohort = store.cohort_fingerprints(
+        "backend/todo-api", "1.0", exclude_repo="https://github.com/someone/todo"
+    )
+    assert sorted(cohort) == sorted(
+        [
+            (flagged, "https://github.com/copy/todo", [{"path": "f"}]),
+            (before, "https://github.com/bare/todo", None),
+        ]
+    )
+    assert len(store.cohort_fingerprints("backend/todo-api", "1.0")) == 3
 
 
 def test_an_unknown_outcome_is_refused(store: Store) -> None:
