@@ -49,7 +49,7 @@ T = TypeVar("T")
 PROGRESS_SECONDS = 10.0
 STALL_SECONDS = 600.0  # nothing finished for this long: the worker is stuck or gone
 PROBE_CLAIMS_PER_TICK = 3  # fresh rows claimed (then deleted) at every progress tick
-COHORT_FINGERPRINTS_SHARE = 10  # fingerprints are most of a report: 1/10 of the probes
+PROBE_DIGESTS = frozenset(range(1, 1001))  # a typical submission has about 1,000 fingerprints
 SEQ_SCAN = re.compile(r"Seq Scan on (submissions|runs)\b")
 
 
@@ -265,10 +265,10 @@ def hot_queries(challenge: Challenge, settings: Settings, probes: int) -> list[Q
             COHORT_NOTE,
         ),
         Query(
-            "finish: cohort_fingerprints (similarity)",
-            lambda s: s.cohort_fingerprints(cid, version),
-            max(1, probes // COHORT_FINGERPRINTS_SHARE),
-            COHORT_NOTE + " (and it reads each repository's latest fingerprints)",
+            "finish: cohort_overlaps (similarity)",
+            lambda s: s.cohort_overlaps(cid, version, PROBE_DIGESTS),
+            probes,
+            "looks its fingerprints up in ix_fingerprints_lookup: the cost follows the matches",
         ),
         Query("submissions list page (50)", lambda s: s.list_submissions(limit=50), probes),
         Query("runs list page (50)", lambda s: s.list_runs(limit=50), probes),

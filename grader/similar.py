@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Collection
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
-from grader.analyse import compare, similarity_finding
+from grader.analyse import compare, may_be_similar, similarity_finding
 from grader.models import Fingerprint, GradeReport, Outcome
+from grader.store import Overlap
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +26,15 @@ _SCORED = (Outcome.GRADED, Outcome.FLAGGED)
 
 
 class CohortFingerprints(Protocol):
-    """What similarity reads of the cohort (:meth:`grader.store.Store.cohort_fingerprints`):
-    (run id, repository, the stored report's ``fingerprints`` JSON or None) per repository."""
+    """What similarity reads of the cohort (:class:`grader.store.Store`): the runs sharing
+    fingerprints with this one, with counts, then the stored fingerprints of the few that may
+    be similar."""
 
-    def cohort_fingerprints(
-        self, challenge_id: str, version: str, *, exclude_repo: str = ""
-    ) -> list[tuple[str, str, Any]]: ...
+    def cohort_overlaps(
+        self, challenge_id: str, version: str, digests: Collection[int], *, exclude_repo: str = ""
+    ) -> list[Overlap]: ...
+
+    def fingerprints_of(self, run_id: str) -> Any: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -47,12 +52,16 @@ def with_similarity(
     submissions' stored reports get (add them only once this run is stored)."""
     if report.outcome not in _SCORED or not report.fingerprints:
         return report, ()
-    cohort = store.cohort_fingerprints(
-        report.challenge.id, report.challenge.version, exclude_repo=report.repo_url
+    digests = {mark.digest for mark in report.fingerprints}
+    overlaps = store.cohort_overlaps(
+        report.challenge.id, report.challenge.version, digests, exclude_repo=report.repo_url
     )
     mine, pairs = [], []
-    for run_id, repo_url, marks in cohort:
-        match = compare(report.fingerprints, _stored(run_id, marks))
+    for overlap in overlaps:
+        if not may_be_similar(overlap.shared, len(digests), overlap.total):
+            continue  # the counts alone rule it out: its fingerprints are never read
+        run_id, repo_url = overlap.run_id, overlap.repo_url
+        match = compare(report.fingerprints, _stored(run_id, store.fingerprints_of(run_id)))
         if not match.similar():
             continue
         mine.append(similarity_finding(match, other=f"run {run_id[:12]} ({repo_url})"))

@@ -6,7 +6,7 @@ Code red flags (ruff), repository hygiene, type-hint coverage and tamper indicat
 from grader.analyse.core import analyse, code_stats_of, scan_checks
 from grader.analyse.history import history_of
 from grader.analyse.rules import RULES, Rule
-from grader.analyse.similarity import compare, fingerprints, similarity_finding
+from grader.analyse.similarity import compare, fingerprints, may_be_similar, similarity_finding
 
 __all__ = [
     "RULES",
@@ -16,6 +16,7 @@ __all__ = [
     "compare",
     "fingerprints",
     "history_of",
+    "may_be_similar",
     "scan_checks",
     "similarity_finding",
 ]

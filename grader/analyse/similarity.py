@@ -62,8 +62,18 @@ def compare(a: tuple[Fingerprint, ...], b: tuple[Fingerprint, ...]) -> Match:
     """How similar two submissions' fingerprints are, with the matching regions on each side."""
     shared = {m.digest for m in a} & {m.digest for m in b}
     smaller = min(len({m.digest for m in a}), len({m.digest for m in b}))
-    score = round(len(shared) / smaller, 3) if smaller else 0.0
-    return Match(score, _regions(a, shared), _regions(b, shared), smaller)
+    return Match(_score(len(shared), smaller), _regions(a, shared), _regions(b, shared), smaller)
+
+
+def may_be_similar(shared: int, count_a: int, count_b: int) -> bool:
+    """Whether two submissions with ``count_a`` and ``count_b`` distinct fingerprints, ``shared``
+    of them in common, pass :meth:`Match.similar`: the cheap test before :func:`compare`."""
+    smaller = min(count_a, count_b)
+    return Match(_score(shared, smaller), (), (), smaller).similar()
+
+
+def _score(shared: int, smaller: int) -> float:
+    return round(shared / smaller, 3) if smaller else 0.0
 
 
 def similarity_finding(match: Match, *, other: str, mine_first: bool = True) -> Finding:

@@ -18,10 +18,11 @@ from grader.store import web_tables  # noqa: F401 - registers the web app's tabl
 from grader.store.errors import RunNotFoundError, SubmissionBusyError, SubmissionNotFoundError
 from grader.store.lifecycle import Claim, RunRecord, Stale, SubmissionStatus
 from grader.store.migrate import upgrade
-from grader.store.store import RunDetail, RunRow, Store, SubmissionRow
+from grader.store.store import Overlap, RunDetail, RunRow, Store, SubmissionRow
 
 __all__ = [
     "Claim",
+    "Overlap",
     "RunDetail",
     "RunNotFoundError",
     "RunRecord",

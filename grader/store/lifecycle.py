@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grader.models import Outcome
 from grader.store.errors import SubmissionBusyError, SubmissionNotFoundError
-from grader.store.tables import PHASE_COLUMNS, RunTable, SubmissionTable, utcnow
+from grader.store.tables import (
+    PHASE_COLUMNS,
+    FingerprintTable,
+    RunTable,
+    SubmissionTable,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +217,8 @@ class Lifecycle:
                 phases["finished"] = now
                 session.add(_run_row(claim, record, phases))
                 session.flush()
+                if marks := _fingerprint_rows(record):
+                    session.execute(sa.insert(FingerprintTable), marks)
                 session.execute(
                     sa.update(_S)
                     .where(_S.id == claim.submission_id, _S.attempt == claim.attempt)
@@ -361,6 +369,23 @@ def _run_row(claim: Claim, record: RunRecord, phases: dict[str, datetime | None]
         report=record.report,
         phases={name: at.isoformat() for name, at in phases.items() if at is not None},
     )
+
+
+def _fingerprint_rows(record: RunRecord) -> list[dict[str, Any]]:
+    """The rows similarity looks up later: one per distinct fingerprint of a scored run."""
+    if record.outcome not in (Outcome.GRADED, Outcome.FLAGGED) or record.score is None:
+        return []
+    marks = record.report.get("fingerprints") or ()
+    digests = {m.get("digest") for m in marks if isinstance(m, dict)}
+    return [
+        {
+            "run_id": record.run_id,
+            "digest": digest,
+            "challenge_id": record.challenge_id,
+            "challenge_version": record.challenge_version,
+        }
+        for digest in sorted(d for d in digests if isinstance(d, int))
+    ]
 
 
 def _outcome(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -14,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from grader.models import Outcome
 from grader.store.errors import RunNotFoundError
 from grader.store.lifecycle import Lifecycle
-from grader.store.tables import RunTable, SubmissionTable
+from grader.store.tables import FingerprintTable, RunTable, SubmissionTable
 
 MIN_PREFIX = 4
 
@@ -22,6 +23,16 @@ MIN_PREFIX = 4
 _ROWS = sa.select(RunTable, SubmissionTable.repo_url).join(
     SubmissionTable, SubmissionTable.id == RunTable.submission_id
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """A stored run sharing fingerprints with a finishing one (:meth:`Store.cohort_overlaps`)."""
+
+    run_id: str
+    repo_url: str
+    shared: int  # distinct fingerprints in common
+    total: int  # distinct fingerprints the stored run has
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,31 +177,53 @@ class Store(Lifecycle):
             rows: list[tuple[str, float]] = [(row[0], row[1]) for row in session.execute(query)]
         return [float(score) for url, score in rows if not is_sample_url(url)]
 
-    def cohort_fingerprints(
-        self, challenge_id: str, version: str, *, exclude_repo: str = ""
-    ) -> list[tuple[str, str, Any]]:
-        """(run id, repository, fingerprints JSON) of the latest graded or flagged run of each
-        other repository of this challenge version, samples left out: what similarity
-        compares. Only the report's ``fingerprints`` element is read (None when the report
-        has none), never the whole report."""
+    def cohort_overlaps(
+        self, challenge_id: str, version: str, digests: Collection[int], *, exclude_repo: str = ""
+    ) -> list[Overlap]:
+        """The latest graded or flagged run of each other repository of this challenge version
+        (samples left out) that shares at least one of ``digests``, oldest first, with how many
+        of its distinct fingerprints are shared and how many it has: what similarity screens.
+
+        Found through ``ix_fingerprints_lookup``, so the cost follows the matching
+        fingerprints, not the size of the cohort, and no report JSON is read."""
+        if not digests:
+            return []
+        fp = FingerprintTable
+        shared = (
+            sa.select(fp.run_id, sa.func.count().label("shared"))
+            .where(
+                fp.challenge_id == challenge_id,
+                fp.challenge_version == version,
+                fp.digest.in_(sorted(set(digests))),
+            )
+            .group_by(fp.run_id)
+            .subquery("shared")
+        )
+        total = (
+            sa.select(sa.func.count())
+            .where(fp.run_id == shared.c.run_id)
+            .correlate(shared)
+            .scalar_subquery()
+        )
         latest = _latest_per_repo(
             challenge_id, version, (Outcome.GRADED, Outcome.FLAGGED), exclude_repo
         )
-        # The JSON element is taken after ranking, so only one report per repository is read;
-        # sorted here, not in SQL, where PostgreSQL would sort the fingerprints along.
         query = (
-            sa.select(
-                latest.c.created_at, latest.c.id, latest.c.repo_url, RunTable.report["fingerprints"]
-            )
-            .join(RunTable, RunTable.id == latest.c.id)
+            sa.select(latest.c.id, latest.c.repo_url, shared.c.shared, total)
+            .join(shared, shared.c.run_id == latest.c.id)
             .where(latest.c.newest == 1)
+            .order_by(latest.c.created_at, latest.c.id)
         )
         with self._sessions() as session:
-            rows: list[tuple[datetime, str, str, Any]] = [
-                (r[0], r[1], r[2], r[3]) for r in session.execute(query)
-            ]
-        rows.sort(key=lambda row: (row[0], row[1]))
-        return [(run_id, url, marks) for _, run_id, url, marks in rows if not is_sample_url(url)]
+            rows = [Overlap(r[0], r[1], int(r[2]), int(r[3])) for r in session.execute(query)]
+        return [row for row in rows if not is_sample_url(row.repo_url)]
+
+    def fingerprints_of(self, run_id: str) -> Any:
+        """A stored run's ``report["fingerprints"]`` JSON (None when it has none), read alone."""
+        with self._sessions() as session:
+            return session.execute(
+                sa.select(RunTable.report["fingerprints"]).where(RunTable.id == run_id)
+            ).scalar_one_or_none()
 
     def add_finding(self, run_id: str, finding: dict[str, Any]) -> None:
         """Add a review finding to a stored run's report (similarity seen by a later run)."""

@@ -125,3 +125,21 @@ class RunTable(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     # When each phase of this attempt happened, ISO 8601 UTC: queued, claimed, cloned, ...
     phases: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+
+
+class FingerprintTable(Base):
+    """One distinct winnowed fingerprint of a scored (graded or flagged) run, so a finishing
+    run looks up the runs that share its fingerprints through an index instead of reading
+    every run's report (``grader.similar``). Written with the run, in the same transaction."""
+
+    __tablename__ = "fingerprints"
+    __table_args__ = (
+        sa.Index("ix_fingerprints_lookup", "challenge_id", "challenge_version", "digest"),
+    )
+
+    run_id: Mapped[str] = mapped_column(
+        sa.String(36), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)  # 48-bit blake2b
+    challenge_id: Mapped[str] = mapped_column(sa.String(255))
+    challenge_version: Mapped[str] = mapped_column(sa.String(64))

@@ -22,9 +22,10 @@ from grader.store.tables import Base, RunTable
 from tests.integration.services import PostgresServer
 from tests.unit.test_store import (  # the cohort queries' SQL, again on both backends
     test_a_repository_submitted_twice_counts_once_with_its_latest_score,
+    test_only_scored_runs_leave_fingerprints_each_distinct_digest_once,
     test_other_versions_and_challenges_are_never_in_the_cohort,
+    test_overlaps_come_from_the_latest_graded_or_flagged_run_of_each_other_repository,
     test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples,
-    test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository,
 )
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -33,7 +34,8 @@ COHORT_TESTS = (  # collected here too, with this module's store on each backend
     test_a_repository_submitted_twice_counts_once_with_its_latest_score,
     test_other_versions_and_challenges_are_never_in_the_cohort,
     test_the_cohort_is_the_latest_graded_run_of_each_repository_without_samples,
-    test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository,
+    test_overlaps_come_from_the_latest_graded_or_flagged_run_of_each_other_repository,
+    test_only_scored_runs_leave_fingerprints_each_distinct_digest_once,
 )
 
 

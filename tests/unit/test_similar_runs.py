@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from grader.analyse import fingerprints
@@ -14,7 +14,7 @@ from grader.report import from_json_dict
 from grader.sandbox import Sandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
 from grader.similar import with_similarity
-from grader.store import open_store
+from grader.store import Overlap, open_store
 from grader.testing import graded_report
 from tests.unit.test_similarity import REFERENCE, STARTER, _renamed
 
@@ -78,13 +78,31 @@ def test_a_near_copy_marks_both_stored_reports_and_an_independent_one_marks_none
     assert _similar(settings, independent) == []
 
 
-def test_runs_without_fingerprints_or_of_samples_are_never_compared() -> None:
-    class Cohort:
-        def cohort_fingerprints(
-            self, challenge_id: str, version: str, *, exclude_repo: str = ""
-        ) -> list[tuple[str, str, object]]:
-            return [("old", "https://x/old", None), ("bad", "https://x/bad", [1])]
-
+def test_runs_whose_counts_rule_them_out_are_never_read_and_unreadable_ones_never_match() -> None:
     report = graded_report(fingerprints=ORIGINAL)
+    mine = len({mark.digest for mark in report.fingerprints})
+    read: list[str] = []
+
+    class Cohort:
+        def cohort_overlaps(
+            self,
+            challenge_id: str,
+            version: str,
+            digests: Collection[int],
+            *,
+            exclude_repo: str = "",
+        ) -> list[Overlap]:
+            assert len(digests) == mine
+            return [
+                Overlap("few", "https://x/few", shared=mine // 3, total=mine),  # 33 %: ruled out
+                Overlap("tiny", "https://x/tiny", shared=10, total=10),  # too small to judge
+                Overlap("bad", "https://x/bad", shared=mine, total=mine),  # unreadable marks
+            ]
+
+        def fingerprints_of(self, run_id: str) -> object:
+            read.append(run_id)
+            return [1]
+
     assert with_similarity(report, Cohort()) == (report, ())
+    assert read == ["bad"]
     assert with_similarity(graded_report(), Cohort()) == (graded_report(), ())

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from grader.errors import ConfigError
 from grader.store import (
     Claim,
+    Overlap,
     RunNotFoundError,
     RunRecord,
     Store,
@@ -288,41 +289,55 @@ def test_a_repository_submitted_twice_counts_once_with_its_latest_score(store: S
 def test_other_versions_and_challenges_are_never_in_the_cohort(store: Store) -> None:
     _record(store, _submission(store), score=90.0)
     newer = _submission(store, repo_url="https://github.com/new/todo", version="2.0")
-    run_v2 = _record(store, newer, score=10.0, version="2.0")
+    _record(store, newer, score=10.0, version="2.0")
     etl = _submission(store, challenge_id="data/etl")
     _record(store, etl, score=50.0, challenge_id="data/etl")
     assert store.cohort_scores("backend/todo-api", "1.0") == [90.0]
     assert store.cohort_scores("backend/todo-api", "2.0") == [10.0]
     assert store.cohort_scores("data/etl", "1.0") == [50.0]
-    v2 = store.cohort_fingerprints("backend/todo-api", "2.0")
-    assert v2 == [(run_v2, "https://github.com/new/todo", None)]
+    assert store.cohort_overlaps("backend/todo-api", "2.0", {7}) == []  # no fingerprints
 
 
-def test_the_fingerprint_cohort_is_the_latest_graded_or_flagged_run_of_each_other_repository(
+def _marks(*digests: int) -> list[dict[str, Any]]:
+    return [{"digest": d, "path": "app.py", "first": d, "last": d} for d in digests]
+
+
+def test_overlaps_come_from_the_latest_graded_or_flagged_run_of_each_other_repository(
     store: Store,
 ) -> None:
     mine = _submission(store)
-    _record(store, mine, fingerprints=[{"path": "mine.py"}])
+    _record(store, mine, fingerprints=_marks(1, 2, 3))
     copied = _submission(store, repo_url="https://github.com/copy/todo")
-    _record(store, copied, fingerprints=[{"path": "old.py"}])
-    flagged = _record(store, copied, outcome="flagged", score=0.0, fingerprints=[{"path": "f"}])
-    _record(store, copied, outcome="not_gradable", score=None, fingerprints=[{"path": "x"}])
-    bare = _submission(store, repo_url="https://github.com/bare/todo")
-    before = _record(store, bare)  # a report from before fingerprints were stored
+    _record(store, copied, fingerprints=_marks(1))
+    flagged = _record(store, copied, outcome="flagged", score=0.0, fingerprints=_marks(1, 2, 8))
+    _record(store, copied, outcome="not_gradable", score=None, fingerprints=_marks(1, 2, 3))
+    _record(store, _submission(store, repo_url="https://github.com/bare/todo"))  # no marks
+    _record(
+        store, _submission(store, repo_url="https://github.com/apart/todo"), fingerprints=_marks(9)
+    )
     for sample in ("http://127.0.0.1:8123/strong.git", "http://localhost:9/weak.git"):
-        _record(store, _submission(store, repo_url=sample), fingerprints=[{"path": "s"}])
+        _record(store, _submission(store, repo_url=sample), fingerprints=_marks(1, 2, 3))
     other = _submission(store, repo_url="https://github.com/v2/todo", version="2.0")
-    _record(store, other, version="2.0", fingerprints=[{"path": "v2"}])
-    cohort = store.cohort_fingerprints(
-        "backend/todo-api", "1.0", exclude_repo="https://github.com/someone/todo"
-    )
-    assert sorted(cohort) == sorted(
-        [
-            (flagged, "https://github.com/copy/todo", [{"path": "f"}]),
-            (before, "https://github.com/bare/todo", None),
-        ]
-    )
-    assert len(store.cohort_fingerprints("backend/todo-api", "1.0")) == 3
+    _record(store, other, version="2.0", fingerprints=_marks(1, 2, 3))
+    mine_url = "https://github.com/someone/todo"
+    overlaps = store.cohort_overlaps("backend/todo-api", "1.0", {1, 2, 3}, exclude_repo=mine_url)
+    assert overlaps == [Overlap(flagged, "https://github.com/copy/todo", shared=2, total=3)]
+    assert [o.repo_url for o in store.cohort_overlaps("backend/todo-api", "1.0", {1, 2, 3})] == [
+        mine_url,
+        "https://github.com/copy/todo",
+    ]
+    assert store.cohort_overlaps("backend/todo-api", "1.0", set()) == []
+    assert store.fingerprints_of(flagged) == _marks(1, 2, 8)
+
+
+def test_only_scored_runs_leave_fingerprints_each_distinct_digest_once(
+    store: Store,
+) -> None:
+    duplicate = _record(store, _submission(store), fingerprints=_marks(5, 5, 6))
+    failed = _submission(store, repo_url="https://github.com/down/todo")
+    _record(store, failed, outcome="not_gradable", score=None, fingerprints=_marks(5, 6))
+    (overlap,) = store.cohort_overlaps("backend/todo-api", "1.0", {5, 6})
+    assert (overlap.run_id, overlap.shared, overlap.total) == (duplicate, 2, 2)
 
 
 def test_an_unknown_outcome_is_refused(store: Store) -> None:
@@ -351,6 +366,23 @@ def test_migrations_go_from_empty_to_head_and_back_to_base(db_url: str) -> None:
         assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
+
+
+def test_upgrading_fills_the_fingerprints_of_runs_stored_before_the_table(
+    store: Store, db_url: str
+) -> None:
+    copied = _record(store, _submission(store), fingerprints=_marks(3, 4))
+    ignored = _submission(store, repo_url="https://github.com/down/todo")
+    _record(store, ignored, outcome="not_gradable", score=None, fingerprints=_marks(3, 4))
+    engine = sa.create_engine(db_url)
+    try:
+        downgrade(engine, "0003_web")  # as a database from before 0004 holds them: no table
+        assert "fingerprints" not in sa.inspect(engine).get_table_names()
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    (overlap,) = store.cohort_overlaps("backend/todo-api", "1.0", {3, 4})
+    assert (overlap.run_id, overlap.shared, overlap.total) == (copied, 2, 2)
 
 
 def test_the_migrations_match_the_models(db_url: str) -> None:
