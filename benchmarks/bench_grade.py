@@ -4,7 +4,8 @@ Run with ``scripts/benchmark [-n N] [--challenge ID] [--sample NAME]``. Prints a
 writes docs/benchmarks.md. Beside the phases it grades a fork-bomb variant of the sample (a
 task-tracker CLI) against the honest one, and measures the judge's fixed cost per test and
 per helper call with an empty candidate program (:mod:`benchmarks.bench_harness`) against the
-hidden suite's time in tests. Figures, not assertions: nothing here fails on a slow machine.
+hidden suite's time in tests, and that time against the time candidate processes ran (the
+rest is the harness's overhead). Figures, not assertions: nothing here fails on a slow machine.
 """
 
 from __future__ import annotations
@@ -214,6 +215,7 @@ def main() -> None:
         rows.append(("fork-bomb grading vs honest", f"{bomb / total:.2f} x"))
     in_tests = sum(t.duration for t in honest.tests)
     rows.append((f"hidden suite: time in {len(honest.tests)} tests", f"{in_tests:.3f}"))
+    rows += _candidate_rows(in_tests, honest.run_facts.candidate_seconds if honest.run_facts else 0)
     rows += costs.rows()
     fixed = len(honest.tests) * costs.empty_test
     rows.append(("judge fixed cost per test x tests", f"{fixed:.3f} ({fixed / in_tests:.0%})"))
@@ -224,6 +226,15 @@ def main() -> None:
         print(f"  {name:<{width}}  {value}")
     if not args.no_write:
         _write_doc(args, rows)
+
+
+def _candidate_rows(in_tests: float, candidate: float) -> list[tuple[str, str]]:
+    """Time in candidate processes (judge-measured) and the harness's share beside it."""
+    rows = [("hidden suite: time in candidate processes", f"{candidate:.3f}")]
+    if candidate > 0:
+        overhead = (in_tests - candidate) / candidate
+        rows.append(("harness overhead vs candidate time (goal <= 25 %)", f"{overhead:.0%}"))
+    return rows
 
 
 def _write_doc(args: argparse.Namespace, rows: list[tuple[str, str]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import select
 import shlex
 import signal
 import subprocess
@@ -27,6 +28,50 @@ FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable", "Cannot 
 LIMIT_GRACE = 1.0  # seconds a command may sit at the process limit before it is stopped
 POLL = 0.25  # seconds between looks at the candidate's process count while waiting
 _active_sessions = 0  # long-lived helpers running now (serve_app, functions)
+
+
+class _CandidateClock:
+    """Wall time with at least one counted candidate process alive, per hidden test.
+
+    Each counted process is live from spawn (just before ``Popen``) until the judge has reaped
+    it. Overlapping processes (a server and a CLI call beside it) count once: the clock runs
+    while *any* is alive, so a test's candidate time never exceeds its own duration. A server
+    that outlives a test (module scope) is split at test boundaries: each test gets the time
+    it spent with the server running.
+    """
+
+    def __init__(self) -> None:
+        self.live = 0
+        self.since = 0.0
+        self.total = 0.0
+
+    def started(self) -> None:
+        if self.live == 0:
+            self.since = time.monotonic()
+        self.live += 1
+
+    def ended(self) -> None:
+        self.live = max(0, self.live - 1)
+        if self.live == 0:
+            self.total += time.monotonic() - self.since
+
+    def take(self) -> float:
+        """The time counted since the last ``take`` (a live process's time so far included)."""
+        now = time.monotonic()
+        if self.live:
+            self.total += now - self.since
+            self.since = now
+        total, self.total = self.total, 0.0
+        return total
+
+
+_clock = _CandidateClock()
+
+
+def take_candidate_seconds() -> float:
+    """Seconds with a counted candidate process alive since the last call (the plugin calls it
+    when a test starts, to forget the time between tests, and when its teardown is reported)."""
+    return _clock.take()
 
 
 def enter_session() -> None:
@@ -142,14 +187,27 @@ class CandidateProcess:
         keep_stdin: bool = False,
         line_stdout: bool = False,
         session: bool = False,
+        counted: bool = True,
     ) -> None:
+        """``counted=False`` for the judge's own chores run as the candidate (workspace copies
+        and resets): their time is the harness's, not the candidate's."""
         self.argv = list(argv)
         self._oom_before = _uid.oom_kills()
         self._stopped = False
         self.killed = False
         self.tasks_seen = 0
         self._limit_since: float | None = None  # when the candidate was seen at its limit
-        self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
+        self._counted = False
+        if counted:
+            _clock.started()
+        try:
+            self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
+        except BaseException:
+            if counted:
+                _clock.ended()
+            raise
+        self._counted = counted
+        self._pidfd = _pidfd(self.proc.pid)
         self._session = session  # a long-lived helper: others must not kill it meanwhile
         if session:
             enter_session()
@@ -178,13 +236,37 @@ class CandidateProcess:
         deadline = time.monotonic() + seconds
         while True:
             remaining = deadline - time.monotonic()
-            try:
-                self.proc.wait(max(0.0, min(POLL, remaining)))
-            except subprocess.TimeoutExpired:
-                if remaining <= POLL or self.at_limit():
-                    return False
-            else:
+            if self._exited_within(max(0.0, min(POLL, remaining))):
+                self._reaped()
                 return True
+            if remaining <= POLL or self.at_limit():
+                return False
+
+    def _exited_within(self, seconds: float) -> bool:
+        """Whether the process exited (and was reaped) within ``seconds``.
+
+        With a pidfd the judge wakes the moment the process exits; ``Popen.wait(timeout)``
+        alone polls with sleeps of up to 50 ms, which every short command would pay.
+        """
+        if self._pidfd is not None and self.proc.returncode is None:
+            poller = select.poll()
+            poller.register(self._pidfd, select.POLLIN)
+            if not poller.poll(seconds * 1000):
+                return False
+        try:
+            self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def _reaped(self) -> None:
+        """Stop the candidate clock for this process (once) and close its pidfd."""
+        if self._counted:
+            self._counted = False
+            _clock.ended()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
     def at_limit(self) -> bool:
         """Whether the candidate has been at its process limit for :data:`LIMIT_GRACE` seconds.
@@ -213,6 +295,7 @@ class CandidateProcess:
         with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        self._reaped()
         if not sessions_active():
             _uid.kill_all()
         if self.proc.stdin is not None:
@@ -246,6 +329,14 @@ def at_process_limit(tasks: int) -> bool:
 def oom_words() -> str:
     limit = _config.memory_mb()
     return "killed by the out-of-memory killer" + (f" (memory limit {limit} MB)" if limit else "")
+
+
+def _pidfd(pid: int) -> int | None:
+    """A pidfd for ``pid`` (Linux 5.3+), or ``None``: then waits fall back to polling."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _start(

@@ -29,8 +29,12 @@ _code: Path | None = None
 _empty = False
 
 
-def _run_as_candidate(argv: list[str], cwd: Path, seconds: float) -> tuple[int | None, str, str]:
-    proc = CandidateProcess(argv, cwd=cwd)
+def _run_as_candidate(
+    argv: list[str], cwd: Path, seconds: float, *, counted: bool = False
+) -> tuple[int | None, str, str]:
+    """Run a command as the candidate; ``counted``: its time is candidate time (``read_file``),
+    not the judge's own (copies, resets)."""
+    proc = CandidateProcess(argv, cwd=cwd, counted=counted)
     try:
         finished = proc.wait(seconds)
     finally:
@@ -121,7 +125,8 @@ def read_file(path: str | Path, *, cwd: str | Path | None = None) -> str:
     judge read, and leak, a file only the judge may see. Output is capped like ``run_cli``'s.
     """
     folder = Path(cwd) if cwd is not None else current_workspace()
-    code, text, err = _run_as_candidate(["cat", "--", str(path)], folder, _config.test_seconds())
+    argv = ["cat", "--", str(path)]
+    code, text, err = _run_as_candidate(argv, folder, _config.test_seconds(), counted=True)
     if code != 0:
         raise FileNotFoundError(f"{path} could not be read in {folder}: {err.strip()[-300:]}")
     return text
