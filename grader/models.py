@@ -236,6 +236,7 @@ class Collected:
     recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
     dependency_install: str = ""  # why the judge's install of the candidate's wheels failed
     own_tests: OwnTests | None = None  # None: the judge did not report them
+    candidate_seconds: float = 0.0  # hidden tests' wall time with a candidate process alive
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +345,8 @@ class RunFacts:
     rewritten: str = ""  # commit dates going backwards: history rewritten after the fact
     recorded: dict[str, str] = field(default_factory=dict)  # hidden tests' record_fact()
     own_tests: OwnTests | None = None  # the candidate's own tests; None: not run
+    # Of the hidden tests' time, seconds with a candidate process alive (the rest is the judge's)
+    candidate_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

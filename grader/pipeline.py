@@ -261,6 +261,7 @@ def _run_facts(run: SandboxRun, repo: FetchedRepo, collected: Collected) -> RunF
         dependency_install=collected.dependency_install,
         recorded=collected.recorded,
         own_tests=collected.own_tests,
+        candidate_seconds=collected.candidate_seconds,
     )
 
 

@@ -177,6 +177,7 @@ def graded_report(**changes: Any) -> GradeReport:
                 "commit message": "Add task API",
             },
             own_tests=OwnTests(3, 2, 1, 0, 81.5, "line coverage measured"),
+            candidate_seconds=0.38,
         ),
         code=CodeStats(functions=14, annotated=9, with_any=2),
         history=SAMPLE_HISTORY,

@@ -54,6 +54,7 @@ def collect(run: SandboxRun, challenge: Challenge, *, nonce: str | None = None) 
         recorded=stream.facts,
         dependency_install=stream.dependency_install,
         own_tests=_own_tests(stream.own_tests),
+        candidate_seconds=round(sum(e.candidate_seconds for e in stream.results.values()), 3),
     )
 
 

@@ -50,6 +50,9 @@ class TestEvent(_Event):
     status: TestStatus
     duration: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     message: str = ""
+    # Wall time with a candidate process alive during the test (judge-measured, like duration;
+    # absent from streams written before it, then 0).
+    candidate_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
 
 
 class FinishedEvent(_Event):

@@ -76,9 +76,17 @@ def test_a_malformed_line_is_a_judge_error_naming_the_line(challenge: Challenge)
         {"event": "test", "id": "test_a.py::test_one", "status": "passed", "extra": 1},
         {"event": "test", "id": "test_a.py::test_one", "status": "passed", "duration": "1"},
         {"event": "test", "id": "test_a.py::test_one", "status": "passed", "duration": -1},
+        {"event": "test", "id": "test_a.py::test_one", "status": "passed", "candidate_seconds": -1},
         {"event": "unknown"},
     ],
-    ids=["unknown status", "unknown key", "string duration", "negative duration", "unknown event"],
+    ids=[
+        "unknown status",
+        "unknown key",
+        "string duration",
+        "negative duration",
+        "negative candidate seconds",
+        "unknown event",
+    ],
 )
 def test_a_line_outside_the_schema_is_a_judge_error(challenge: Challenge, event: object) -> None:
     lines = results_jsonl(TESTS).splitlines(keepends=True)
@@ -230,3 +238,11 @@ def test_a_lone_surrogate_in_a_message_does_not_break_the_stream(challenge: Chal
     raw = results_jsonl(TESTS, messages={"test_a.py::test_one": "bad \udc80 \ud83d\ude00 \\ud800"})
     message = collect(sandbox_run(raw), challenge).tests[0].message
     assert message == "bad \ufffd \U0001f600 \\ud800"
+
+
+def test_candidate_seconds_are_summed_and_absent_ones_count_as_none(challenge: Challenge) -> None:
+    lines = [json.loads(line) for line in results_jsonl(TESTS).splitlines()]
+    lines[1]["candidate_seconds"] = 0.25
+    lines[2]["candidate_seconds"] = 0.5  # the third test's event has none (an older judge)
+    raw = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    assert collect(sandbox_run(raw), challenge).candidate_seconds == 0.75

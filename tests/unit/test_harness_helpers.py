@@ -13,6 +13,7 @@ from grader.harness.grader_harness import (
     CandidateError,
     CandidateResourceLimit,
     CandidateTimeout,
+    _proc,
     _uid,
     functions,
     read_file,
@@ -138,6 +139,27 @@ def test_candidate_cannot_write_the_submission(base: Path) -> None:
 def test_read_file_reads_what_the_candidate_wrote(base: Path) -> None:
     run_cli(["sh", "-c", "echo saved > notes.txt"])
     assert read_file("notes.txt") == "saved\n"
+
+
+def test_candidate_time_counts_calls_and_reads_but_not_workspace_chores(base: Path) -> None:
+    put(base, "main.py", "print('hi')\n")
+    workspace.current_workspace()  # the judge's copy, run as the candidate: not counted
+    workspace.reset_workspace()
+    _proc.take_candidate_seconds()
+    assert _proc.take_candidate_seconds() == 0.0
+    started = time.monotonic()
+    run_cli(["sleep", "0.3"])
+    assert 0.3 <= _proc.take_candidate_seconds() <= time.monotonic() - started
+    read_file("main.py")
+    assert 0 < _proc.take_candidate_seconds() < 0.3
+    workspace.reset_workspace()
+    assert _proc.take_candidate_seconds() == 0.0
+
+
+def test_a_short_call_is_reaped_without_polling_delays(base: Path) -> None:
+    # Popen.wait(timeout) alone would notice a 0.12 s command's exit ~40 ms late, every time
+    fastest = min(run_cli(["sleep", "0.12"]).duration for _ in range(5))
+    assert fastest < 0.12 + 0.03
 
 
 def test_read_file_will_not_follow_a_symlink_into_judge_only_files(base: Path) -> None:
@@ -273,6 +295,18 @@ def test_server_that_never_listens_times_out(base: Path) -> None:
     ):
         pass
     assert candidate_processes() == []
+
+
+def test_a_server_and_a_call_beside_it_count_once_and_split_at_a_take(base: Path) -> None:
+    put(base, "app.py", APP)
+    _proc.take_candidate_seconds()
+    started = time.monotonic()
+    with serve_app("exec python3 app.py"):
+        run_cli(["sleep", "0.2"])
+        first = _proc.take_candidate_seconds()  # a test boundary while the server runs
+        assert 0.2 <= first <= time.monotonic() - started
+        time.sleep(0.2)
+    assert 0.2 <= _proc.take_candidate_seconds() <= time.monotonic() - started - first
 
 
 def test_server_running_during_a_cli_call_survives_it(base: Path) -> None:

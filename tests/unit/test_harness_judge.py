@@ -255,6 +255,10 @@ def test_stream_holds_categories_facts_and_the_exit_status(
     assert run.events[-1]["event"] == "own_tests"  # the candidate's own, after the finish
     assert run.exit_code == 1
     assert all(isinstance(e["duration"], float) for e in run.of("test"))
+    spent = {e["id"].split("::")[-1]: e["candidate_seconds"] for e in run.of("test")}
+    assert spent["test_passes"] == 0.0  # no candidate process: the reset is the judge's
+    assert spent["test_after_the_fork_bomb"] > 0
+    assert all(e["candidate_seconds"] <= e["duration"] + 0.01 for e in run.of("test"))
 
 
 def _wheel(folder: Path, name: str, module_source: str) -> Path:

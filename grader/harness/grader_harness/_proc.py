@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import select
 import shlex
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +28,50 @@ FORK_FAILURES = ("BlockingIOError", "Resource temporarily unavailable", "Cannot 
 LIMIT_GRACE = 1.0  # seconds a command may sit at the process limit before it is stopped
 POLL = 0.25  # seconds between looks at the candidate's process count while waiting
 _active_sessions = 0  # long-lived helpers running now (serve_app, functions)
+
+
+class _CandidateClock:
+    """Wall time with at least one counted candidate process alive, per hidden test.
+
+    Each counted process is live from spawn (just before ``Popen``) until the judge has reaped
+    it. Overlapping processes (a server and a CLI call beside it) count once: the clock runs
+    while *any* is alive, so a test's candidate time never exceeds its own duration. A server
+    that outlives a test (module scope) is split at test boundaries: each test gets the time
+    it spent with the server running.
+    """
+
+    def __init__(self) -> None:
+        self.live = 0
+        self.since = 0.0
+        self.total = 0.0
+
+    def started(self) -> None:
+        if self.live == 0:
+            self.since = time.monotonic()
+        self.live += 1
+
+    def ended(self) -> None:
+        self.live = max(0, self.live - 1)
+        if self.live == 0:
+            self.total += time.monotonic() - self.since
+
+    def take(self) -> float:
+        """The time counted since the last ``take`` (a live process's time so far included)."""
+        now = time.monotonic()
+        if self.live:
+            self.total += now - self.since
+            self.since = now
+        total, self.total = self.total, 0.0
+        return total
+
+
+_clock = _CandidateClock()
+
+
+def take_candidate_seconds() -> float:
+    """Seconds with a counted candidate process alive since the last call (the plugin calls it
+    when a test starts, to forget the time between tests, and when its teardown is reported)."""
+    return _clock.take()
 
 
 def enter_session() -> None:
@@ -72,29 +117,70 @@ def describe(argv: Sequence[str]) -> str:
 
 
 class Drain:
-    """Reads a pipe to its end on a thread, keeping the first ``cap`` bytes."""
+    """Reads a pipe to its end, keeping the first ``cap`` bytes.
 
-    def __init__(self, stream: IO[bytes], cap: int = OUTPUT_CAP) -> None:
+    With ``thread`` a background thread reads it; without, the pipe is non-blocking and the
+    owner calls :meth:`feed` when it is readable (``CandidateProcess.wait``), and
+    :meth:`text` reads the rest: no thread to start per command.
+    """
+
+    def __init__(self, stream: IO[bytes], cap: int = OUTPUT_CAP, *, thread: bool = True) -> None:
         self._stream, self._cap = stream, cap
+        self.fd = stream.fileno()
         self._chunks: list[bytes] = []
         self._kept = self._dropped = 0
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if thread:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        else:
+            os.set_blocking(self.fd, False)
+
+    def _keep(self, chunk: bytes) -> None:
+        with self._lock:
+            keep = chunk[: max(0, self._cap - self._kept)]
+            self._chunks.append(keep)
+            self._kept += len(keep)
+            self._dropped += len(chunk) - len(keep)
 
     def _run(self) -> None:
-        fd = self._stream.fileno()
-        while chunk := os.read(fd, 65536):
-            with self._lock:
-                keep = chunk[: max(0, self._cap - self._kept)]
-                self._chunks.append(keep)
-                self._kept += len(keep)
-                self._dropped += len(chunk) - len(keep)
+        while chunk := os.read(self.fd, 65536):
+            self._keep(chunk)
         self._stream.close()
+
+    def feed(self) -> bool:
+        """Keep what the pipe holds now (threadless mode); ``False`` once it has ended."""
+        if self._stream.closed:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except BlockingIOError:
+            return True
+        if chunk:
+            self._keep(chunk)
+            return True
+        self._stream.close()
+        return False
+
+    def finish(self, wait: float = 5.0) -> None:
+        """Threadless mode: read to the end of the stream, for at most ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while not self._stream.closed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._stream.close()  # a process that escaped the kill holds it: stop here
+                return
+            readable, _w, _x = select.select([self.fd], [], [], remaining)
+            if readable:
+                self.feed()
 
     def text(self, wait: float = 5.0) -> str:
         """Everything kept, once the stream ended (or ``wait`` seconds passed)."""
-        self._thread.join(wait)
+        if self._thread is not None:
+            self._thread.join(wait)
+        else:
+            self.finish(wait)
         with self._lock:
             data, dropped = b"".join(self._chunks), self._dropped
         text = data.decode("utf-8", errors="replace")
@@ -142,23 +228,81 @@ class CandidateProcess:
         keep_stdin: bool = False,
         line_stdout: bool = False,
         session: bool = False,
+        counted: bool = True,
+        threads: bool = True,
     ) -> None:
+        """``counted=False`` for the judge's own chores run as the candidate (workspace copies
+        and resets): their time is the harness's, not the candidate's.
+
+        ``threads=False`` for a command the caller waits for at once (:meth:`wait`, then
+        :meth:`stop`): :meth:`wait` reads its output and feeds its stdin itself, so no thread
+        is started for it. Long-lived helpers (``session``, ``line_stdout``, ``keep_stdin``)
+        always use threads: their output must flow while the test does other things.
+        """
         self.argv = list(argv)
         self._oom_before = _uid.oom_kills()
         self._stopped = False
         self.killed = False
         self.tasks_seen = 0
         self._limit_since: float | None = None  # when the candidate was seen at its limit
-        self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
+        self._counted = False
+        if counted:
+            _clock.started()
+        try:
+            self.proc = _start(self.argv, cwd, env, piped_stdin=stdin is not None or keep_stdin)
+        except BaseException:
+            if counted:
+                _clock.ended()
+            raise
+        self._counted = counted
+        self._pidfd = _pidfd(self.proc.pid)
         self._session = session  # a long-lived helper: others must not kill it meanwhile
         if session:
             enter_session()
         assert self.proc.stdout is not None and self.proc.stderr is not None
+        inline = not (threads or session or line_stdout or keep_stdin) and self._pidfd is not None
         self.lines = Lines(self.proc.stdout) if line_stdout else None
-        self.stdout = None if line_stdout else Drain(self.proc.stdout)
-        self.stderr = Drain(self.proc.stderr)
-        if stdin is not None and not keep_stdin:
+        self.stdout = None if line_stdout else Drain(self.proc.stdout, thread=not inline)
+        self.stderr = Drain(self.proc.stderr, thread=not inline)
+        self._poller: select.poll | None = None
+        self._handlers: dict[int, Callable[[], bool]] = {}
+        self._stdin_left = b""
+        if inline:
+            self._inline(stdin)
+        elif stdin is not None and not keep_stdin:
             threading.Thread(target=self._feed, args=(stdin,), daemon=True).start()
+
+    def _inline(self, stdin: bytes | None) -> None:
+        """Threadless mode: one poll over the pidfd, stdout, stderr and stdin (``wait``)."""
+        assert self.stdout is not None and self._pidfd is not None
+        self._poller = select.poll()
+        self._poller.register(self._pidfd, select.POLLIN)
+        for drain in (self.stdout, self.stderr):
+            self._poller.register(drain.fd, select.POLLIN)
+            self._handlers[drain.fd] = drain.feed
+        if self.proc.stdin is not None:
+            self._stdin_left = stdin or b""
+            if self._stdin_left:
+                os.set_blocking(self.proc.stdin.fileno(), False)
+                self._poller.register(self.proc.stdin.fileno(), select.POLLOUT)
+                self._handlers[self.proc.stdin.fileno()] = self._write_some
+            else:
+                self.proc.stdin.close()
+
+    def _write_some(self) -> bool:
+        """Threadless mode: give the candidate's stdin what it takes now; ``False`` when done."""
+        assert self.proc.stdin is not None
+        try:
+            written = os.write(self.proc.stdin.fileno(), self._stdin_left[:65536])
+        except BlockingIOError:
+            return True
+        except OSError:  # the candidate closed its stdin or exited: nothing more to give
+            written = len(self._stdin_left)
+        self._stdin_left = self._stdin_left[written:]
+        if self._stdin_left:
+            return True
+        self.proc.stdin.close()
+        return False
 
     def _feed(self, data: bytes) -> None:
         assert self.proc.stdin is not None
@@ -178,13 +322,58 @@ class CandidateProcess:
         deadline = time.monotonic() + seconds
         while True:
             remaining = deadline - time.monotonic()
-            try:
-                self.proc.wait(max(0.0, min(POLL, remaining)))
-            except subprocess.TimeoutExpired:
-                if remaining <= POLL or self.at_limit():
-                    return False
-            else:
+            if self._exited_within(max(0.0, min(POLL, remaining))):
+                self._reaped()
                 return True
+            if remaining <= POLL or self.at_limit():
+                return False
+
+    def _exited_within(self, seconds: float) -> bool:
+        """Whether the process exited (and was reaped) within ``seconds``.
+
+        With a pidfd the judge wakes the moment the process exits; ``Popen.wait(timeout)``
+        alone polls with sleeps of up to 50 ms, which every short command would pay.
+        """
+        if self._poller is not None and self.proc.returncode is None:
+            if not self._pump(seconds):
+                return False
+        elif self._pidfd is not None and self.proc.returncode is None:
+            poller = select.poll()
+            poller.register(self._pidfd, select.POLLIN)
+            if not poller.poll(seconds * 1000):
+                return False
+        try:
+            self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def _pump(self, seconds: float) -> bool:
+        """Threadless mode: move output and input until the process exits or ``seconds`` pass.
+
+        Whether it exited. Output still in the pipes then is read by ``Drain.text``.
+        """
+        assert self._poller is not None and self._pidfd is not None
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = max(0.0, deadline - time.monotonic())
+            events = self._poller.poll(remaining * 1000)
+            for fd, _mask in events:
+                if fd == self._pidfd:
+                    return True
+                if not self._handlers[fd]():
+                    self._poller.unregister(fd)
+            if time.monotonic() >= deadline:
+                return False
+
+    def _reaped(self) -> None:
+        """Stop the candidate clock for this process (once) and close its pidfd."""
+        if self._counted:
+            self._counted = False
+            _clock.ended()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
     def at_limit(self) -> bool:
         """Whether the candidate has been at its process limit for :data:`LIMIT_GRACE` seconds.
@@ -213,8 +402,13 @@ class CandidateProcess:
         with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        self._reaped()
         if not sessions_active():
             _uid.kill_all()
+        if self._poller is not None:  # threadless: read what is left, then close the pipes
+            assert self.stdout is not None
+            self.stdout.finish()
+            self.stderr.finish()
         if self.proc.stdin is not None:
             self.proc.stdin.close()
 
@@ -246,6 +440,14 @@ def at_process_limit(tasks: int) -> bool:
 def oom_words() -> str:
     limit = _config.memory_mb()
     return "killed by the out-of-memory killer" + (f" (memory limit {limit} MB)" if limit else "")
+
+
+def _pidfd(pid: int) -> int | None:
+    """A pidfd for ``pid`` (Linux 5.3+), or ``None``: then waits fall back to polling."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _start(

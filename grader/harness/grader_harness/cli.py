@@ -45,7 +45,7 @@ def run_cli(
     seconds = timeout if timeout is not None else _config.test_seconds()
     folder = Path(cwd) if cwd is not None else current_workspace()
     started = time.monotonic()
-    proc = CandidateProcess(argv, cwd=folder, env=env, stdin=stdin.encode("utf-8"))
+    proc = CandidateProcess(argv, cwd=folder, env=env, stdin=stdin.encode("utf-8"), threads=False)
     try:
         finished = proc.wait(seconds)
     finally:

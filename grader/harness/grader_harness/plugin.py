@@ -5,7 +5,8 @@ a ``CandidateTimeout`` / ``CandidateResourceLimit`` in any phase gives ``timeout
 ``resource_limit``; any other failure is ``failed`` in the call phase and ``error`` in setup or
 teardown. A SIGALRM backstop (twice the per-test seconds) stops a test the helpers' own
 timeouts did not. The must-fail canary (``canary``) runs last and is reported as a ``canary``
-event; its expected failure does not count towards pytest's exit status.
+event; its expected failure does not count towards pytest's exit status. Each ``test`` event
+carries ``candidate_seconds``: the test's wall time with a candidate process alive (``_proc``).
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def pytest_runtest_makereport(
         cutshort.observe(state["cause"], state["message"])
         event = {"event": "test", "id": item.nodeid, "status": state["status"]}
         event.update(duration=round(state["duration"], 3), message=state["message"])
+        event["candidate_seconds"] = round(_proc.take_candidate_seconds(), 3)
         results.write(event)
 
 
@@ -141,6 +143,7 @@ def _backstop() -> Iterator[None]:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    _proc.take_candidate_seconds()  # the time between tests is no test's
     with _backstop():
         yield
 

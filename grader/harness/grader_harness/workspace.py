@@ -29,8 +29,12 @@ _code: Path | None = None
 _empty = False
 
 
-def _run_as_candidate(argv: list[str], cwd: Path, seconds: float) -> tuple[int | None, str, str]:
-    proc = CandidateProcess(argv, cwd=cwd)
+def _run_as_candidate(
+    argv: list[str], cwd: Path, seconds: float, *, counted: bool = False
+) -> tuple[int | None, str, str]:
+    """Run a command as the candidate; ``counted``: its time is candidate time (``read_file``),
+    not the judge's own (copies, resets)."""
+    proc = CandidateProcess(argv, cwd=cwd, counted=counted, threads=False)
     try:
         finished = proc.wait(seconds)
     finally:
@@ -40,22 +44,43 @@ def _run_as_candidate(argv: list[str], cwd: Path, seconds: float) -> tuple[int |
     return code, proc.stdout.text(), proc.stderr.text()
 
 
-def _new_folder(prefix: str, script: str) -> Path:
+def _new_folders(prefixes: tuple[str, ...], script: str) -> list[Path]:
+    """New ``<prefix>-<n>`` paths, made by ``script`` run as the candidate in one process
+    (``$1``: the submission, ``$2``...: the paths, in ``prefixes`` order)."""
     base = _config.work_dir()
-    path = next(p for p in (base / f"{prefix}-{n}" for n in _numbers) if not p.exists())
-    argv = ["sh", "-c", script, "sh", str(_config.submission_dir()), str(path)]
+    paths = [
+        next(p for p in (base / f"{prefix}-{n}" for n in _numbers) if not p.exists())
+        for prefix in prefixes
+    ]
+    argv = ["sh", "-c", script, "sh", str(_config.submission_dir()), *map(str, paths)]
     code, _out, err = _run_as_candidate(argv, base, _COPY_SECONDS)
     if code != 0:
-        msg = f"could not make {path}: {err.strip()[-500:] or 'timed out'}"
+        where = " and ".join(map(str, paths))
+        msg = f"could not make {where}: {err.strip()[-500:] or 'timed out'}"
         raise RuntimeError(msg)
-    return path
+    return paths
+
+
+def _copy_script(target: str) -> str:
+    """Shell words copying the submission (``$1``) to ``target`` without runtime data files."""
+    names = " -o ".join(f"-name '{pattern}'" for pattern in DATA_FILES)
+    return f'cp -a -- "$1" "{target}" && exec find "{target}" \\( {names} \\) -type f -delete'
 
 
 def new_workspace() -> Path:
     """A new ``ws-<n>`` copy of the submission without committed runtime data files."""
-    names = " -o ".join(f"-name '{pattern}'" for pattern in DATA_FILES)
-    script = f'cp -a -- "$1" "$2" && find "$2" \\( {names} \\) -type f -delete'
-    return _new_folder("ws", script)
+    return _new_folders(("ws",), _copy_script("$2"))[0]
+
+
+def _new_run_folder() -> Path:
+    return _new_folders(("run",), 'exec mkdir -m 0755 -- "$2"')[0]
+
+
+def _new_run_folder_and_code() -> None:
+    """Empty mode, a test's first use: its empty folder and its code copy, in one process."""
+    global _current, _code
+    script = 'mkdir -m 0755 -- "$3" && ' + _copy_script("$2")
+    _code, _current = _new_folders(("ws", "run"), script)
 
 
 def use_empty_workspace() -> None:
@@ -69,16 +94,26 @@ def current_code() -> Path:
     global _code  # noqa: PLW0603 - one test runs at a time in the judge
     if not _empty:
         return current_workspace()
-    if _code is None:
+    if _code is None and _current is None:
+        _new_run_folder_and_code()  # a test that runs the code needs both: one process
+    elif _code is None:
         _code = new_workspace()
+    assert _code is not None
     return _code
 
 
 def current_workspace() -> Path:
-    """The running test's workspace (its working folder), created on first use."""
+    """The running test's workspace (its working folder), created on first use.
+
+    With an empty workspace the code copy is made with it, in the same candidate process:
+    the tests that use a folder run the program.
+    """
     global _current  # noqa: PLW0603 - one test runs at a time in the judge
-    if _current is None:
-        _current = _new_folder("run", 'mkdir -m 0755 -- "$2"') if _empty else new_workspace()
+    if _current is None and _empty and _code is None:
+        _new_run_folder_and_code()  # a test that runs the code needs both: one process
+    elif _current is None:
+        _current = _new_run_folder() if _empty else new_workspace()
+    assert _current is not None
     return _current
 
 
@@ -91,12 +126,12 @@ def reset_workspace(*, remove: bool = True) -> None:
     global _current, _code  # noqa: PLW0603
     paths = [p for p in (_current, _code) if p is not None and remove]
     _current = _code = None
-    for path in paths:
-        code, _out, err = _run_as_candidate(
-            ["rm", "-rf", "--", str(path)], path.parent, _COPY_SECONDS
-        )
+    if paths:  # both in one process
+        argv = ["rm", "-rf", "--", *map(str, paths)]
+        code, _out, err = _run_as_candidate(argv, paths[0].parent, _COPY_SECONDS)
         if code != 0:
-            log.warning("could not remove workspace %s: %s", path, err.strip()[-500:])
+            where = " and ".join(map(str, paths))
+            log.warning("could not remove workspace %s: %s", where, err.strip()[-500:])
 
 
 def reset_writable() -> None:
@@ -106,9 +141,12 @@ def reset_writable() -> None:
     candidate may remove (its own files; the judge's stay, thanks to the sticky bit), so no
     file, counter or cache survives from one hidden test into the next.
     """
-    folders = [_config.work_dir(), *_config.scratch_dirs()]
-    script = 'for d in "$@"; do find "$d" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} + ; done'
-    argv = ["sh", "-c", script, "sh", *(str(f) for f in folders if f.is_dir())]
+    folders = [str(f) for f in (_config.work_dir(), *_config.scratch_dirs()) if f.is_dir()]
+    if not folders:
+        return  # find without a folder would search its working folder
+    # One find over every folder (no shell), its rm in batches: two programs, not seven.
+    argv = ["find", *folders, "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "--"]
+    argv += ["{}", "+"]
     code, _out, err = _run_as_candidate(argv, _config.work_dir(), _COPY_SECONDS)
     if code not in (0, 1):  # 1: some entries were the judge's, as expected
         log.warning("could not empty the candidate's writable folders: %s", err.strip()[-500:])
@@ -121,7 +159,8 @@ def read_file(path: str | Path, *, cwd: str | Path | None = None) -> str:
     judge read, and leak, a file only the judge may see. Output is capped like ``run_cli``'s.
     """
     folder = Path(cwd) if cwd is not None else current_workspace()
-    code, text, err = _run_as_candidate(["cat", "--", str(path)], folder, _config.test_seconds())
+    argv = ["cat", "--", str(path)]
+    code, text, err = _run_as_candidate(argv, folder, _config.test_seconds(), counted=True)
     if code != 0:
         raise FileNotFoundError(f"{path} could not be read in {folder}: {err.strip()[-300:]}")
     return text
