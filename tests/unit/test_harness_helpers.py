@@ -57,6 +57,13 @@ def test_candidate_runs_as_its_own_uid_with_no_extra_groups(base: Path) -> None:
     assert result.stdout.split() == [str(CANDIDATE_UID), str(CANDIDATE_UID), "1000"]
 
 
+def test_candidate_runs_below_the_judge_on_cpu_and_cannot_climb_back(base: Path) -> None:
+    climb = "import os\ntry:\n    os.nice(-19)\nexcept OSError:\n    print('refused')"
+    result = run_cli(["sh", "-c", f"cut -d' ' -f19 /proc/self/stat; python3 -c \"{climb}\""])
+    assert result.stdout.split() == [str(_uid.CANDIDATE_NICENESS), "refused"]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == 0  # the judge's own priority is untouched
+
+
 def test_candidate_gets_no_core_dumps_and_a_process_limit(base: Path) -> None:
     result = run_cli(["sh", "-c", "ulimit -c; grep 'Max processes' /proc/self/limits"])
     core, limits = result.stdout.splitlines()

@@ -47,6 +47,9 @@ def _capped(which: int, value: int) -> tuple[int, int]:
     return value, value
 
 
+CANDIDATE_NICENESS = 19  # the judge runs at 0; without CAP_SYS_NICE the candidate cannot lower it
+
+
 def preexec(cwd: Path) -> Callable[[], None]:
     """The function the child runs between fork and exec (it must not touch locks or threads)."""
     switch = can_switch()
@@ -63,6 +66,9 @@ def preexec(cwd: Path) -> Callable[[], None]:
     def run() -> None:
         with contextlib.suppress(OSError):  # best effort: the memory limit still holds
             Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
+        # Below the judge on the sandbox's CPU share: a candidate busy-looping in many
+        # processes cannot starve the judge's clock, and cannot take the priority back.
+        os.setpriority(os.PRIO_PROCESS, 0, CANDIDATE_NICENESS)
         for which, value in limits:
             resource.setrlimit(which, value)
         if switch:
