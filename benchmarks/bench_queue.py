@@ -9,6 +9,7 @@ minute and the queue latency (submit to claim, and submit to sandbox start). Fig
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import statistics
@@ -38,6 +39,7 @@ WORKER = [sys.executable, "-c", "from grader.cli import main; main()", "worker"]
 class Round:
     label: str
     per_minute: float
+    vs_sequential: float  # this row's rate over the sequential rate of the same repeat
     claim_latency: list[float]  # submit -> claim during the burst (includes the backlog)
     start_latency: list[float]  # submit -> sandbox start during the burst
     idle_latency: list[float]  # submit -> claim of a lone submission on an idle worker
@@ -58,7 +60,7 @@ def sequential(challenge: Challenge, url: str, settings: Settings, n: int) -> Ro
         elapsed = time.perf_counter() - start
     finally:
         sandbox.close()
-    return Round("sequential grade()", 60 * n / elapsed, [], [], [])
+    return Round("sequential grade()", 60 * n / elapsed, 1.0, [], [], [])
 
 
 @contextmanager
@@ -105,6 +107,7 @@ def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurre
     return Round(
         f"queue, {concurrency} at once",
         60 * n / _seconds(first, last),
+        1.0,  # set against its repeat's sequential row by _run
         [_seconds(s.phases["queued"], s.phases["claimed"]) for s in done],
         [_seconds(s.phases["queued"], s.phases["started"]) for s in done],
         [_seconds(s.phases["queued"], s.phases["claimed"]) for s in idle],
@@ -112,14 +115,15 @@ def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurre
 
 
 def _until_done(store: Store, ids: list[str]) -> list[SubmissionStatus]:
-    """Wait for every submission, asking about one pending at a time: polling them all would
-    take CPU from the worker being measured."""
+    """Wait for every submission, asking about one pending at a time, twice a second: the
+    figures come from the phase stamps, and polling harder would take CPU from the worker
+    being measured."""
     pending = list(ids)
     while pending:
         if store.status(pending[0]).state == "done":
             pending.pop(0)
         else:
-            time.sleep(0.1)
+            time.sleep(0.5)
     return [store.status(i) for i in ids]
 
 
@@ -129,8 +133,9 @@ def _latency(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} (max {max(values):.2f})"
 
 
-def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge) -> None:
-    print(f"\n{n} submissions of {challenge.id}/{sample} per row; {os.cpu_count()} CPUs; ")
+def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge, repeats: int) -> None:
+    print(f"\n{n} submissions of {challenge.id}/{sample} per row, medians of {repeats} repeats; ")
+    print(f"{os.cpu_count()} CPUs; ", end="")
     print(f"{platform.platform()}; Python {platform.python_version()}\n")
     header = (
         "variant",
@@ -142,12 +147,11 @@ def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge) -> No
     )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    base = rounds[0].per_minute
     for r in rounds:
         cells = (
             r.label,
             f"{r.per_minute:.1f}",
-            f"{r.per_minute / base:.2f}x",
+            f"{r.vs_sequential:.2f}x",
             _latency(r.claim_latency),
             _latency(r.start_latency),
             _latency(r.idle_latency),
@@ -161,17 +165,21 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,2", help="worker concurrencies to time")
     parser.add_argument("--challenge", type=Path, default=FIXTURE, help="a challenge folder")
     parser.add_argument("--sample", default="good", help="submission under submissions/")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="rounds of every row; medians are printed"
+    )
     args = parser.parse_args()
     challenge = load_challenge(args.challenge.resolve())
     concurrencies = tuple(int(c) for c in args.concurrency.split(","))
-    rounds = measure(challenge, args.sample, args.n, concurrencies)
-    _print(rounds, args.n, args.sample, challenge)
+    rounds = measure(challenge, args.sample, args.n, concurrencies, args.repeats)
+    _print(rounds, args.n, args.sample, challenge, args.repeats)
 
 
 def measure(
-    challenge: Challenge, sample: str, n: int, concurrencies: tuple[int, ...]
+    challenge: Challenge, sample: str, n: int, concurrencies: tuple[int, ...], repeats: int = 1
 ) -> list[Round]:
-    """The sequential row, then one queue row per concurrency; the environment is restored."""
+    """The sequential row, then one queue row per concurrency, ``repeats`` times over (medians);
+    the environment is restored."""
     samples = challenge.root / "submissions"
     if not (samples / sample).is_dir():
         samples = challenge.root / "samples"
@@ -181,7 +189,9 @@ def measure(
         redis, postgres = RedisServer().start(), PostgresServer().start()
         try:
             with GitServer(Path(tmp)) as server:
-                return _run(n, concurrencies, challenge, server, redis, postgres, Path(tmp))
+                return _run(
+                    n, concurrencies, repeats, challenge, server, redis, postgres, Path(tmp)
+                )
         finally:
             redis.stop()
             postgres.stop()
@@ -193,6 +203,7 @@ def measure(
 def _run(
     n: int,
     concurrencies: tuple[int, ...],
+    repeats: int,
     challenge: Challenge,
     server: GitServer,
     redis: RedisServer,
@@ -206,15 +217,34 @@ def _run(
         "GRADER_CHALLENGES_DIR": str(challenge.root.parent.parent),
         "GRADER_BROKER_URL": redis.url,
     }
-    os.environ.update(base_env)
-    get_settings.cache_clear()
-    rounds = [sequential(challenge, url, get_settings(), n)]
-    print(f"{rounds[-1].label}: {rounds[-1].per_minute:.1f}/min", file=sys.stderr)
-    for concurrency in concurrencies:
-        env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
-        rounds.append(queued(url, challenge, env, n, concurrency))
-        print(f"{rounds[-1].label}: {rounds[-1].per_minute:.1f}/min", file=sys.stderr)
-    return rounds
+    laps: dict[str, list[Round]] = {}
+    for repeat in range(1, repeats + 1):
+        os.environ.update(base_env)
+        get_settings.cache_clear()
+        base = sequential(challenge, url, get_settings(), n)
+        rows = [base]
+        for concurrency in concurrencies:
+            env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
+            row = queued(url, challenge, env, n, concurrency)
+            rows.append(dataclasses.replace(row, vs_sequential=row.per_minute / base.per_minute))
+        for row in rows:
+            laps.setdefault(row.label, []).append(row)
+            print(f"repeat {repeat}: {row.label}: {row.per_minute:.1f}/min", file=sys.stderr)
+    return [_median_of(rows) for rows in laps.values()]
+
+
+def _median_of(rows: list[Round]) -> Round:
+    """One row for its repeats: median rate and median ratio to the sequential row of the same
+    repeat (the rows of a repeat run back to back, so a slow spell of a shared machine hits them
+    together), latencies pooled."""
+    return Round(
+        rows[0].label,
+        statistics.median(r.per_minute for r in rows),
+        statistics.median(r.vs_sequential for r in rows),
+        [x for r in rows for x in r.claim_latency],
+        [x for r in rows for x in r.start_latency],
+        [x for r in rows for x in r.idle_latency],
+    )
 
 
 if __name__ == "__main__":

@@ -191,7 +191,7 @@ class SandboxRun:
     exit_code: int | None
     timed_out: bool  # the wall clock killed the container from outside
     oom_killed: bool
-    log_tail: str  # bounded judge output, for operators
+    log_tail: str  # bounded judge output when the judge did not end normally, for operators
     image: str
     image_digest: str
     limits: Limits

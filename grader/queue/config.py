@@ -75,8 +75,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_concurrency": settings.worker_concurrency,
         "task_queues": tuple(Queue(name) for name in dict.fromkeys(queues)),
         "task_default_queue": DEFAULT_QUEUE,
-        "worker_send_task_events": True,  # for flower
-        "task_send_sent_event": True,
+        # Task events cost the worker's main process a broker publish per task state; flower
+        # switches them on while it watches (its default --enable_events), so they stay off.
+        "worker_send_task_events": False,
+        "task_send_sent_event": False,
         "worker_hijack_root_logger": False,
         # On a broker restart, let running gradings finish: the database records them, and
         # a redelivered duplicate finds the attempt done.

@@ -48,6 +48,7 @@ class DockerSandbox:
         self._progress = progress or _quiet
         self._downloader = downloader
         self._client: docker.DockerClient | None = None
+        self._present: set[str] = set()  # image tags seen present since connecting
 
     @property
     def client(self) -> docker.DockerClient:
@@ -56,9 +57,21 @@ class DockerSandbox:
         return self._client
 
     def image_for(self, challenge: Challenge, python: str) -> str:
-        return ensure_challenge_image(
-            self.client, challenge, self._settings, self._progress, self._downloader, python=python
-        )
+        """The challenge's image, built when missing. Tags name their content, so a tag found
+        once is not looked up again until :meth:`close` (which a worker calls after an
+        infrastructure fault, in case the image went away)."""
+        tag = challenge_tag(challenge, self._settings, python)
+        if tag not in self._present:
+            tag = ensure_challenge_image(
+                self.client,
+                challenge,
+                self._settings,
+                self._progress,
+                self._downloader,
+                python=python,
+            )
+            self._present.add(tag)
+        return tag
 
     def prepare_base(self, python: str) -> str:
         return ensure_base_image(self.client, self._settings, self._progress, python=python)
@@ -110,6 +123,7 @@ class DockerSandbox:
         return tuple(found)
 
     def close(self) -> None:
+        self._present.clear()
         if self._client is not None:
             self._client.close()
             self._client = None
