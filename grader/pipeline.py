@@ -17,6 +17,7 @@ import tarfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,12 +30,16 @@ from grader.errors import ChallengeError, InfrastructureError, RejectedError
 from grader.fetch import obtain, redact
 from grader.harness import harness_files
 from grader.models import (
+    CodeStats,
     Collected,
     Dependency,
     DependencyStatus,
     FetchedRepo,
     Finding,
+    Fingerprint,
     GradeReport,
+    History,
+    IntegrityCheck,
     Outcome,
     Phase,
     Prepared,
@@ -174,36 +179,34 @@ def _grade(
         )
         base = dataclasses.replace(base, repo_url=redact(repo.url), commit=repo.commit)
         files = _files_of(repo.tree_tar)
-    with clock.phase(Phase.ANALYSE):
-        hidden = _hidden_tests(challenge)
-        findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
-        code = code_stats_of(files)
-        marks = fingerprints(files, exclude=_boilerplate(challenge.root))
-        history = history_of(
-            repo.history, time_budget=challenge.spec.time_budget, deadline=repo.deadline
-        )
-        scanned = scan_checks(files, findings, hidden=bool(hidden))
-    with clock.phase(Phase.PREPARE):
-        python = _python_for(request, files)
-        base = dataclasses.replace(base, python=python)
-        prepared = prepare(files, challenge, settings, python=python.version)
-        image = sandbox.image_for(challenge, python.version)
-    nonce = secrets.token_hex(16)  # only the judge sees it; its canary event must carry it
-    with clock.phase(Phase.SANDBOX):
-        job = SandboxJob(
-            run_id=request.run_id,
-            image=image,
-            limits=challenge.limits(settings),
-            judge_files=_judge_files(challenge, prepared),
-            submission_tar=repo.tree_tar,
-            env={RUN_NONCE_VARIABLE: nonce},
-            services=tuple(challenge.spec.services),
-        )
-        run = sandbox.run(job)
-    with clock.phase(Phase.COLLECT):
-        collected = collect(run, challenge, nonce=nonce)
+    # The review reads only the files, and nothing before the score needs it: it runs in a
+    # thread while the sandbox (mostly a wait on the daemon) runs, and ANALYSE times the rest.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader-analyse") as pool:
+        reviewing = pool.submit(_review, files, challenge, repo)
+        with clock.phase(Phase.PREPARE):
+            python = _python_for(request, files)
+            base = dataclasses.replace(base, python=python)
+            prepared = prepare(files, challenge, settings, python=python.version)
+            image = sandbox.image_for(challenge, python.version)
+        nonce = secrets.token_hex(16)  # only the judge sees it; its canary event must carry it
+        with clock.phase(Phase.SANDBOX):
+            job = SandboxJob(
+                run_id=request.run_id,
+                image=image,
+                limits=challenge.limits(settings),
+                judge_files=_judge_files(challenge, prepared),
+                submission_tar=repo.tree_tar,
+                env={RUN_NONCE_VARIABLE: nonce},
+                services=tuple(challenge.spec.services),
+            )
+            run = sandbox.run(job)
+        with clock.phase(Phase.COLLECT):
+            collected = collect(run, challenge, nonce=nonce)
+        with clock.phase(Phase.ANALYSE):
+            review = reviewing.result()
     with clock.phase(Phase.SCORE):
         result = score(collected, challenge)
+    findings = review.findings
     judged = (Finding("judge", Severity.INTEGRITY, problem) for problem in collected.problems)
     findings += tuple(judged)
     outcome, reason = _verdict(findings)
@@ -220,11 +223,36 @@ def _grade(
         image=run.image,
         image_digest=run.image_digest,
         limits=run.limits,
-        integrity=(*scanned, *collected.checks),
+        integrity=(*review.scanned, *collected.checks),
         run_facts=_run_facts(run, repo, collected),
-        code=code,
-        history=history,
-        fingerprints=marks,
+        code=review.code,
+        history=review.history,
+        fingerprints=review.marks,
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Review:
+    """What the grader reads in the files themselves, beside the hidden tests' verdict."""
+
+    findings: tuple[Finding, ...]
+    code: CodeStats
+    marks: tuple[Fingerprint, ...]
+    history: History | None
+    scanned: tuple[IntegrityCheck, ...]
+
+
+def _review(files: dict[str, bytes], challenge: Challenge, repo: FetchedRepo) -> _Review:
+    hidden = _hidden_tests(challenge)
+    findings = analyse(files, hidden=hidden, expects=challenge.spec.review.expects)
+    return _Review(
+        findings=findings,
+        code=code_stats_of(files),
+        marks=fingerprints(files, exclude=_boilerplate(challenge.root)),
+        history=history_of(
+            repo.history, time_budget=challenge.spec.time_budget, deadline=repo.deadline
+        ),
+        scanned=scan_checks(files, findings, hidden=bool(hidden)),
     )
 
 
