@@ -163,8 +163,9 @@ def measure_memory(challenge: Challenge, url: str, settings: Settings) -> float:
 
 
 def bench_signals(challenge: Challenge, sample: Path, n: int) -> list[float]:
-    """What the reviewer signals add to the analyse phase: ruff on a temp copy, type-hint
-    coverage and similarity fingerprints (the history's git log is inside the fetch phase)."""
+    """The review's own cost (ruff on a temp copy, type-hint coverage, similarity
+    fingerprints), which runs in a thread beside the sandbox; the history's git log is inside
+    the fetch phase."""
 
     def tree(folder: Path) -> dict[str, bytes]:
         return {
@@ -234,7 +235,7 @@ def main() -> None:
     rows += costs.rows()
     fixed = len(honest.tests) * costs.empty_test
     rows.append(("judge fixed cost per test x tests", f"{fixed:.3f} ({fixed / in_tests:.0%})"))
-    rows.append(("reviewer signals within analyse (ruff, hints, fingerprints)", _stats(signals)))
+    rows.append(("review beside the sandbox (ruff, hints, fingerprints)", _stats(signals)))
     width = max(len(name) for name, _ in rows)
     print(f"{args.challenge} / {args.sample}, n={args.n}, seconds (mean, min, max)")
     for name, value in rows:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,14 +50,16 @@ def _seconds(a: datetime | None, b: datetime | None) -> float:
     return (b - a).total_seconds() if a and b else float("nan")
 
 
-def sequential(challenge: Challenge, url: str, settings: Settings, n: int) -> Round:
-    """The core's own figure: grade() n times in a row in this process."""
+def sequential(challenge: Challenge, url: str, commit: str, settings: Settings, n: int) -> Round:
+    """The core's own figure: grade() n times in a row in this process, of the pinned commit
+    (as a worker grades what intake pinned: no ref is resolved on either side)."""
     sandbox = grading_sandbox(settings)
     try:
-        grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)  # warm up
+        request = GradeRequest(url=url, challenge=challenge, ref=commit)
+        grade(request, settings, sandbox=sandbox)  # warm up
         start = time.perf_counter()
         for _ in range(n):
-            grade(GradeRequest(url=url, challenge=challenge), settings, sandbox=sandbox)
+            grade(dataclasses.replace(request, run_id=uuid.uuid4().hex), settings, sandbox=sandbox)
         elapsed = time.perf_counter() - start
     finally:
         sandbox.close()
@@ -85,7 +88,9 @@ def worker(env: dict[str, str], concurrency: int, log: Path) -> Iterator[None]:
         proc.wait(timeout=120)
 
 
-def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurrency: int) -> Round:
+def queued(
+    url: str, commit: str, challenge: Challenge, env: dict[str, str], n: int, concurrency: int
+) -> Round:
     """Submit n copies to a worker with the given concurrency; time queued -> last finished."""
     os.environ.update(env)
     get_settings.cache_clear()
@@ -98,9 +103,11 @@ def queued(url: str, challenge: Challenge, env: dict[str, str], n: int, concurre
         # Two lone submissions on an idle worker: their submit->claim latency, and the warm-up
         # every long-lived worker has had (imports, the sandbox's daemon connection), as the
         # sequential row has had its own.
-        idle = [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
-        idle += [_until_done(store, [submit(url, challenge.id, settings, store, publisher).id])[0]]
-        ids = [submit(url, challenge.id, settings, store, publisher).id for _ in range(n)]
+        def one() -> str:  # a full SHA is pinned as is: no ls-remote while the burst runs
+            return submit(url, challenge.id, settings, store, publisher, ref=commit).id
+
+        idle = [_until_done(store, [one()])[0], _until_done(store, [one()])[0]]
+        ids = [one() for _ in range(n)]
         done = _until_done(store, ids)
     first = min(at for s in done if (at := s.phases["queued"]) is not None)
     last = max(at for s in done if (at := s.phases["reported"] or s.phases["finished"]))
@@ -185,12 +192,12 @@ def measure(
         samples = challenge.root / "samples"
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
-        make_bare_repo(samples / sample, Path(tmp), "sample")
+        commit = make_bare_repo(samples / sample, Path(tmp), "sample")
         redis, postgres = RedisServer().start(), PostgresServer().start()
         try:
             with GitServer(Path(tmp)) as server:
                 return _run(
-                    n, concurrencies, repeats, challenge, server, redis, postgres, Path(tmp)
+                    n, concurrencies, repeats, challenge, server, commit, redis, postgres, Path(tmp)
                 )
         finally:
             redis.stop()
@@ -206,6 +213,7 @@ def _run(
     repeats: int,
     challenge: Challenge,
     server: GitServer,
+    commit: str,
     redis: RedisServer,
     postgres: PostgresServer,
     tmp: Path,
@@ -221,11 +229,11 @@ def _run(
     for repeat in range(1, repeats + 1):
         os.environ.update(base_env)
         get_settings.cache_clear()
-        base = sequential(challenge, url, get_settings(), n)
+        base = sequential(challenge, url, commit, get_settings(), n)
         rows = [base]
         for concurrency in concurrencies:
             env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
-            row = queued(url, challenge, env, n, concurrency)
+            row = queued(url, commit, challenge, env, n, concurrency)
             rows.append(dataclasses.replace(row, vs_sequential=row.per_minute / base.per_minute))
         for row in rows:
             laps.setdefault(row.label, []).append(row)

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import defer, sessionmaker
 
 from grader.models import Outcome
 from grader.store.errors import RunNotFoundError
@@ -103,7 +103,11 @@ class Store(Lifecycle):
         """The newest runs first, optionally for one challenge only."""
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
-        query = _ROWS.order_by(RunTable.created_at.desc(), RunTable.id).limit(limit)
+        query = (
+            _ROWS.options(defer(RunTable.report))  # a list row never shows the report
+            .order_by(RunTable.created_at.desc(), RunTable.id)
+            .limit(limit)
+        )
         if challenge_id is not None:
             query = query.where(RunTable.challenge_id == challenge_id)
         with self._sessions() as session:
