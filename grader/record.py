@@ -2,14 +2,16 @@
 
 Both hold a :class:`~grader.store.Claim` on the submission while grading (its lease renewed by
 :class:`Heartbeat`, its phases stamped by :class:`PhaseStamps`), and both end in
-:func:`finish`: the comparison with earlier runs, the stored run row (``finished`` stamped),
-the rendered reports in ``settings.report_dir(run_id)`` and ``reported`` stamped.
+:func:`finish`: the comparison with earlier runs, the rendered reports in
+``settings.report_dir(run_id)``, then the stored run row with ``finished`` and ``reported``
+stamped in one transaction.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import socket
 import statistics
 import threading
@@ -77,13 +79,22 @@ def finish(
     )
     report = with_comparison(report, cohort)
     report, pairs = with_similarity(report, store)
-    run_id = store.finish(claim, run_record(report))
+    record = run_record(report)
+    # Written first, so one transaction stores the run with ``reported`` stamped; a run whose
+    # files could not be written is still stored (`grader report RUN` writes them again).
+    out = out_dir or settings.report_dir(report.run_id)
+    try:
+        paths = render(report, out, data=record.report)
+    except OSError as exc:
+        log.warning("could not write the reports of run %s to %s: %s", report.run_id, out, exc)
+        paths = {}
+    run_id = store.finish(claim, record, reported=bool(paths))
     if run_id is None:
+        if out_dir is None:  # this delivery's run is not the stored one: no files for it
+            shutil.rmtree(out, ignore_errors=True)
         return Finished(None)
     for pair in pairs:  # only now: the finding names a run that is stored
         store.add_finding(pair.other_run, pair.finding)
-    paths = render(report, out_dir or settings.report_dir(run_id))
-    store.mark_reported(claim.submission_id, run_id)
     log.info("%s attempt %s: %s", claim.submission_id, claim.attempt, report.outcome.value)
     return Finished(run_id, paths)
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from grader.models import Feedback, GradeReport
 from grader.report.candidate import candidate_view
-from grader.report.jsonio import to_json_dict
+from grader.report.jsonio import JsonDict, to_json_dict
 from grader.report.markdown import md_escape
 from grader.report.review import plain_test_name
 from grader.report.view import build_view, seconds, when
@@ -82,13 +82,15 @@ def render_candidate_markdown(report: GradeReport, feedback: Feedback | None = N
     return environment().get_template("candidate.md.j2").render(c=view)
 
 
-def render_json(report: GradeReport) -> str:
-    return json.dumps(to_json_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: GradeReport, data: JsonDict | None = None) -> str:
+    """``report`` as JSON; ``data`` is its :func:`to_json_dict` when the caller has it already."""
+    return json.dumps(data or to_json_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def render(report: GradeReport, out_dir: Path) -> dict[str, Path]:
+def render(report: GradeReport, out_dir: Path, *, data: JsonDict | None = None) -> dict[str, Path]:
     """Write the recruiter's ``report.html``, ``report.md`` and ``report.json`` and the
-    candidate's ``candidate.html`` and ``candidate.md`` into ``out_dir``.
+    candidate's ``candidate.html`` and ``candidate.md`` into ``out_dir`` (``data``: the
+    report's :func:`to_json_dict`, when the caller has it already).
 
     Returns the paths keyed ``html``, ``md``, ``json``, ``candidate_html``, ``candidate_md``.
     """
@@ -96,7 +98,7 @@ def render(report: GradeReport, out_dir: Path) -> dict[str, Path]:
     texts = {
         "html": render_html(report),
         "md": render_markdown(report),
-        "json": render_json(report),
+        "json": render_json(report, data),
         "candidate_html": render_candidate_html(report),
         "candidate_md": render_candidate_markdown(report),
     }

@@ -205,16 +205,18 @@ class Lifecycle:
             deadline_at=deadline,
         )
 
-    def finish(self, claim: Claim, record: RunRecord) -> str | None:
-        """Store the attempt's final run and mark the submission done.
+    def finish(self, claim: Claim, record: RunRecord, *, reported: bool = False) -> str | None:
+        """Store the attempt's final run and mark the submission done; with ``reported``, its
+        reports are already written and ``reported`` is stamped in the same transaction.
 
         Returns the run id, or None when another delivery already recorded this attempt."""
         now = utcnow()
+        stamps = {"finished_at": now, **({"reported_at": now} if reported else {})}
         try:
             with self._sessions.begin() as session:
                 row = _get(session, claim.submission_id)
                 phases = {p: getattr(row, f"{p}_at") for p in PHASE_COLUMNS}
-                phases["finished"] = now
+                phases.update({name.removesuffix("_at"): at for name, at in stamps.items()})
                 session.add(_run_row(claim, record, phases))
                 session.flush()
                 if marks := _fingerprint_rows(record):
@@ -222,7 +224,7 @@ class Lifecycle:
                 session.execute(
                     sa.update(_S)
                     .where(_S.id == claim.submission_id, _S.attempt == claim.attempt)
-                    .values(state="done", holder=None, deadline_at=None, finished_at=now)
+                    .values(state="done", holder=None, deadline_at=None, **stamps)
                 )
                 return record.run_id
         except exc.IntegrityError:
@@ -234,18 +236,6 @@ class Lifecycle:
                 claim.submission_id,
             )
             return None
-
-    def mark_reported(self, submission_id: str, run_id: str) -> None:
-        """Stamp ``reported_at`` once the reports of a finished run are written."""
-        now = utcnow()
-        with self._sessions.begin() as session:
-            run = session.get_one(RunTable, run_id)
-            run.phases = {**run.phases, "reported": now.isoformat()}
-            session.execute(
-                sa.update(_S)
-                .where(_S.id == submission_id, _S.attempt == run.attempt)
-                .values(reported_at=now)
-            )
 
     def regrade(self, submission_id: str, *, deadline_seconds: float) -> tuple[int, str]:
         """Queue the next attempt of a finished submission; returns (attempt, queue)."""

@@ -135,3 +135,19 @@ def test_cli_and_worker_write_the_same_report_files_in_the_same_place(
         "candidate.html",
         "candidate.md",
     }
+
+
+def test_a_run_whose_reports_cannot_be_written_is_stored_without_the_reported_stamp(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path / "home")
+    challenge = find_challenge("fixture/functions", ROOTS)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the reports folder should be", encoding="utf-8")
+    request = GradeRequest(url=URL, challenge=challenge, ref="main", commit="c" * 40)
+    _report, finished = grade_here(request, settings, grade_fn=_canned, out_dir=blocked)
+    assert finished.run_id is not None and finished.paths == {}
+    run, submission = _rows(settings)
+    assert submission["state"] == "done" and submission["finished_at"] is not None
+    assert submission["reported_at"] is None
+    assert "reported" not in json.loads(run["phases"])
