@@ -268,7 +268,7 @@ def hot_queries(challenge: Challenge, settings: Settings, probes: int) -> list[Q
             "finish: cohort_overlaps (similarity)",
             lambda s: s.cohort_overlaps(cid, version, PROBE_DIGESTS),
             probes,
-            "looks its fingerprints up in ix_fingerprints_lookup: the cost follows the matches",
+            "looks its digests up in ix_fingerprints_lookup; ranks repositories like cohort_scores",
         ),
         Query("submissions list page (50)", lambda s: s.list_submissions(limit=50), probes),
         Query("runs list page (50)", lambda s: s.list_runs(limit=50), probes),

@@ -188,8 +188,9 @@ class Store(Lifecycle):
         (samples left out) that shares at least one of ``digests``, oldest first, with how many
         of its distinct fingerprints are shared and how many it has: what similarity screens.
 
-        Found through ``ix_fingerprints_lookup``, so the cost follows the matching
-        fingerprints, not the size of the cohort, and no report JSON is read."""
+        The digests are found through ``ix_fingerprints_lookup`` and no report JSON is read;
+        telling which runs are each repository's latest reads one narrow row per scored run of
+        the version, as :meth:`cohort_scores` does."""
         if not digests:
             return []
         fp = FingerprintTable
