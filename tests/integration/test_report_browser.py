@@ -3,6 +3,7 @@ are kept in ``tests/artifacts/`` for a human to look at, and nothing runs a scri
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,3 +63,14 @@ def test_the_report_renders_in_chromium_and_reads_top_down(
         assert page.locator("svg.timeline circle").count() == len(report.history.commits)
     page.close()
     shutil.copy(page_file, ARTIFACTS / f"{name}.html")
+
+
+@pytest.mark.parametrize("name", sorted(golden_reports()))
+def test_the_report_fits_a_phone_without_scrolling_sideways(browser: Browser, name: str) -> None:
+    report = golden_reports()[name]
+    long_id = "test_persistence.py::test_an_existing_tasks_file_is_read_not_replaced_on_start"
+    tests = tuple(dataclasses.replace(t, id=long_id) for t in report.tests)
+    page = browser.new_page(viewport={"width": 390, "height": 800}, java_script_enabled=True)
+    page.set_content(render_html(dataclasses.replace(report, tests=tests)))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
