@@ -52,7 +52,6 @@ from grader.prepare import choose_python, pip_download, prepare
 from grader.sandbox import Progress, Sandbox, SandboxBackend, SandboxJob, open_sandbox
 from grader.sandbox.layout import (
     HARNESS_FOLDER,
-    OUT_FOLDER,
     RUN_NONCE_VARIABLE,
     TESTS_FOLDER,
     WHEELS_FOLDER,
@@ -331,7 +330,6 @@ def _judge_files(challenge: Challenge, prepared: Prepared) -> dict[str, bytes]:
     files.update({f"{TESTS_FOLDER}/{n}": data for n, data in _hidden_tests(challenge).items()})
     for wheel in prepared.wheels:
         files[f"{WHEELS_FOLDER}/{Path(wheel).name}"] = Path(wheel).read_bytes()
-    files[f"{OUT_FOLDER}/.keep"] = b""
     return files
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import shutil
 import subprocess
 import threading
@@ -188,10 +189,18 @@ class GitRunner:
         """Run ``git <args>``, calling ``check`` every few milliseconds until it ends;
         ``check`` raises to stop it (e.g. when the objects it writes pass a size cap)."""
         with self.popen(*args) as process:
-            while process.poll() is None:
+            exited = _pidfd(process.pid)
+            try:
+                while process.poll() is None:
+                    check()
+                    if exited is None:
+                        time.sleep(_POLL_SECONDS)
+                    else:  # wakes the moment git exits, not up to a poll interval later
+                        select.select([exited], [], [], _POLL_SECONDS)
                 check()
-                time.sleep(_POLL_SECONDS)
-            check()
+            finally:
+                if exited is not None:
+                    os.close(exited)
 
     def _deadline_passed(self) -> bool:
         try:
@@ -199,6 +208,14 @@ class GitRunner:
         except GitHostError:
             return True
         return False
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when ``pid`` exits (Linux 5.3+), or ``None``."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def records(process: subprocess.Popen[bytes]) -> Iterator[bytes]:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.docker
 
 PROBE = r"""
 import json, os, socket, subprocess, sys
-out = open("/judge/out/results.jsonl", "w")
+out = open(os.environ["GRADER_RESULTS_FILE"], "w")  # boot's private copy of stdout
 def fact(key, value):
     out.write(json.dumps({"key": key, "value": value}) + "\n"); out.flush()
 fact("uid", os.getuid())
@@ -49,6 +49,11 @@ TRY = "try:\n {}; print('yes')\nexcept PermissionError: print('PermissionError')
 fact("candidate_reads_judge", as_candidate(TRY.format("__import__('os').listdir('/judge')")))
 fact("candidate_writes_submission", as_candidate(TRY.format("open('/submission/x', 'w')")))
 fact("candidate_writes_work", as_candidate("open('/work/x','w').write('ok'); print('yes')"))
+results_fd = f"/proc/{os.getpid()}/fd/{os.environ['GRADER_RESULTS_FILE'].rsplit('/', 1)[1]}"
+fact("candidate_writes_results", as_candidate(TRY.format(f"open({results_fd!r}, 'w')")))
+fact("candidate_writes_stdout", as_candidate(TRY.format("open('/proc/1/fd/1', 'w')")))
+fact("stdin", sys.stdin.read())
+print("to the log, not the results")
 fact("caps", [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1])
 if os.environ.get("PROBE_SLEEP"):
     import time; time.sleep(int(os.environ["PROBE_SLEEP"]))
@@ -106,6 +111,13 @@ def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(
     assert facts["candidate_reads_judge"] == "PermissionError"
     assert facts["candidate_writes_submission"] == "PermissionError"
     assert facts["candidate_writes_work"] == "yes"
+    # Results leave through the judge's private copy of stdout: no candidate can open it, nor
+    # the container's own stdout; the judge's stdin is empty once its input is unpacked, and
+    # what it prints goes to the log.
+    assert facts["candidate_writes_results"] == "PermissionError"
+    assert facts["candidate_writes_stdout"] == "PermissionError"
+    assert facts["stdin"] == ""
+    assert b"to the log" not in run.results_json
     # Only CAP_KILL (5), CAP_SETGID (6), CAP_SETUID (7) remain.
     assert int(str(facts["caps"]), 16) == (1 << 5) | (1 << 6) | (1 << 7)
     assert run.image_digest.startswith("sha256:")

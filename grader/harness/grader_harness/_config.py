@@ -72,7 +72,9 @@ def scratch_dirs() -> list[Path]:
 
 
 def results_file() -> Path:
-    return out_dir() / "results.jsonl"
+    """Where the results stream goes: in the container a private copy of the judge's stdout
+    (``/dev/fd/N``, set by ``boot``), on a host run a file in the out folder."""
+    return _path("GRADER_RESULTS_FILE", out_dir() / "results.jsonl")
 
 
 def test_seconds() -> float:

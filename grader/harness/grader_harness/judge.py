@@ -1,4 +1,4 @@
-"""The container's command: ``python3 -I -B /judge/harness/grader_harness/judge.py``.
+"""The judge: ``boot`` runs it once the run's files are unpacked (``-I -B``: see ``boot``).
 
 Installs the candidate's wheels into the deps folder (before any candidate code runs), then
 runs the hidden tests with the grader's own pytest configuration and exits with pytest's
@@ -27,7 +27,12 @@ def install_wheels(wheels: list[Path], target: Path) -> str:
     command += ["--target", str(target), *map(str, wheels)]
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=PIP_SECONDS, check=False
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=PIP_SECONDS,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"pip could not install the dependencies: {exc}"
@@ -50,7 +55,7 @@ def pytest_args(tests: Path) -> list[str]:
     return [
         *("-c", str(HARNESS_ROOT / "grader_harness" / "pytest.ini")),
         *("--rootdir", str(tests), "--confcutdir", str(tests)),
-        *("-p", "grader_harness.plugin", "-p", "no:cacheprovider", "-q"),
+        *("-p", "grader_harness.plugin", "-p", "no:cacheprovider", "-q", "--tb=native"),
         str(tests),
     ]
 
