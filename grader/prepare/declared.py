@@ -20,6 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from grader.models import DEFAULT_PYTHON, Dependency, DependencyStatus
+from grader.untrusted import load_json, load_toml
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,7 @@ def _pyproject_dependencies(files: Mapping[str, bytes], parse: Parse) -> Declare
     if "pyproject.toml" not in files:
         return None
     try:
-        data = tomllib.loads(files["pyproject.toml"].decode("utf-8-sig"))
+        data = load_toml(files["pyproject.toml"].decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return Declared("pyproject.toml", (_refused("pyproject.toml", f"unreadable: {error}"),))
     project = data.get("project")
@@ -206,7 +207,7 @@ def _pyproject_dependencies(files: Mapping[str, bytes], parse: Parse) -> Declare
 
 def _pipfile_lines(path: str, text: str, parse: Parse) -> Iterator[Entry]:
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as error:
         yield _refused(path, f"not valid JSON: {error}")
         return

@@ -17,6 +17,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from grader.models import PythonChoice
 from grader.text import clean_text
+from grader.untrusted import load_toml
 
 MAX_SPEC_CHARS = 100
 _SERIES = re.compile(r"(?<![\d.])(3)\.(\d{1,2})(?:\.\d+)?")
@@ -65,7 +66,7 @@ def _first_line(data: bytes) -> str:
 
 def _requires_python(data: bytes) -> str | None:
     try:
-        project = tomllib.loads(data.decode("utf-8", "replace")).get("project", {})
+        project = load_toml(data.decode("utf-8", "replace")).get("project", {})
     except (tomllib.TOMLDecodeError, RecursionError, MemoryError):
         # Broken or hostile (deep nesting makes tomllib recurse): analyse reports the file,
         # and the default Python runs.
