@@ -36,11 +36,18 @@ def collect(run: SandboxRun, challenge: Challenge, *, nonce: str | None = None) 
     this nonce was given to: a wrong nonce, a passing or missing canary) becomes ``problems``.
     """
     killed = run.timed_out or run.oom_killed
-    stream = parse_stream(run.results_json, killed=killed)
     expected = challenge.manifest()
-    _check_manifest(stream.collected, expected)
-    _check_categories(stream.collected, {c.name for c in challenge.spec.categories})
-    _check_finished(stream, run, killed=killed)
+    try:
+        stream = parse_stream(run.results_json, killed=killed)
+        _check_manifest(stream.collected, expected)
+        _check_categories(stream.collected, {c.name for c in challenge.spec.categories})
+        _check_finished(stream, run, killed=killed)
+    except JudgeError:
+        # The judge's own output says why (a broken hidden test, a refused input). It is for
+        # operators only: it may quote hidden tests, so it goes to the log, never a report.
+        if run.log_tail:
+            logger.warning("the judge's log (tail) for image %s:\n%s", run.image, run.log_tail)
+        raise
     tests = tuple(
         _result(t.id, t.category, stream.results.get(t.id), run) for t in stream.collected.tests
     )

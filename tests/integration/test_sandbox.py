@@ -10,12 +10,13 @@ import time
 import docker
 import pytest
 
-from grader.errors import DockerUnavailableError, ImageError
+from grader.errors import DockerUnavailableError, ImageError, JudgeError
 from grader.models import Limits
 from grader.sandbox import SandboxJob
 from grader.sandbox.docker.container import (
     LABEL_MANAGED,
     LABEL_RUN,
+    MAX_RESULTS_BYTES,
     connect,
     list_managed,
     run_container,
@@ -57,6 +58,10 @@ print("to the log, not the results")
 fact("caps", [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1])
 if os.environ.get("PROBE_SLEEP"):
     import time; time.sleep(int(os.environ["PROBE_SLEEP"]))
+if os.environ.get("PROBE_FLOOD"):
+    out.write("x" * int(os.environ["PROBE_FLOOD"])); out.flush()
+if os.environ.get("PROBE_EXIT"):
+    print("probe failing on purpose"); sys.exit(int(os.environ["PROBE_EXIT"]))
 """
 
 
@@ -121,6 +126,28 @@ def test_judge_runs_locked_down_and_candidate_uid_is_fenced_off(
     # Only CAP_KILL (5), CAP_SETGID (6), CAP_SETUID (7) remain.
     assert int(str(facts["caps"]), 16) == (1 << 5) | (1 << 6) | (1 << 7)
     assert run.image_digest.startswith("sha256:")
+
+
+def test_an_abnormal_end_brings_back_the_judges_log_and_a_normal_one_does_not(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
+    failed = run_container(
+        docker_client, _job(base_image, run_id="probe-exit", env={"PROBE_EXIT": "3"})
+    )
+    assert failed.exit_code == 3
+    assert "probe failing on purpose" in failed.log_tail
+    assert b"probe failing" not in failed.results_json
+    normal = run_container(docker_client, _job(base_image, run_id="probe-normal"))
+    assert normal.exit_code == 0 and normal.log_tail == ""
+
+
+def test_results_over_the_cap_are_a_judge_error_and_the_container_is_removed(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
+    flood = {"PROBE_FLOOD": str(MAX_RESULTS_BYTES + 1)}
+    with pytest.raises(JudgeError, match="exceed"):
+        run_container(docker_client, _job(base_image, run_id="probe-flood", env=flood))
+    assert _containers_of(docker_client, "probe-flood") == []
 
 
 def test_container_and_its_volumes_are_removed_after_the_run(

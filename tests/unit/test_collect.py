@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -246,3 +248,15 @@ def test_candidate_seconds_are_summed_and_absent_ones_count_as_none(challenge: C
     lines[2]["candidate_seconds"] = 0.5  # the third test's event has none (an older judge)
     raw = "".join(json.dumps(line) + "\n" for line in lines).encode()
     assert collect(sandbox_run(raw), challenge).candidate_seconds == 0.75
+
+
+def test_a_judge_error_logs_the_judges_own_output_for_operators(
+    challenge: Challenge, caplog: pytest.LogCaptureFixture
+) -> None:
+    run = dataclasses.replace(
+        sandbox_run(b"", exit_code=2), log_tail="ERROR collecting tests/test_x.py\nboom"
+    )
+    with pytest.raises(JudgeError) as error, caplog.at_level(logging.WARNING):
+        collect(run, challenge)
+    assert "ERROR collecting tests/test_x.py\nboom" in caplog.text
+    assert "boom" not in str(error.value)  # the report's reason never quotes the judge's log
