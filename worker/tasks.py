@@ -6,16 +6,18 @@ import functools
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, signals
 
 from grader.pipeline import grading_sandbox
-from grader.queue import TASK_NAME, run_attempt
+from grader.queue import TASK_NAME, Finisher, run_attempt
 from grader.sandbox import SandboxBackend
 from grader.settings import get_settings
 from grader.store import Store, open_store
 from worker.app import app
 
 log = logging.getLogger(__name__)
+
+FINISH_DRAIN_SECONDS = 60
 
 
 @functools.cache
@@ -31,6 +33,22 @@ def _sandbox() -> SandboxBackend:
     return grading_sandbox(get_settings())
 
 
+@functools.cache
+def _finisher() -> Finisher:
+    """One finisher per worker process: a grading's finish overlaps the next delivery."""
+    return Finisher()
+
+
+@signals.worker_process_shutdown.connect
+def _drain_finisher(**_: Any) -> None:
+    """A pool process about to exit (recycled, or a warm shutdown) finishes its last run."""
+    if _finisher.cache_info().currsize and not _finisher().drain(timeout=FINISH_DRAIN_SECONDS):
+        log.error(
+            "a run was still finishing after %ss at exit; the reaper will regrade it",
+            FINISH_DRAIN_SECONDS,
+        )
+
+
 @app.task(
     name=TASK_NAME,
     bind=True,
@@ -44,7 +62,9 @@ def grade_submission(self: Task[Any, Any], submission_id: str) -> str:
     store = _store(settings.effective_database_url)
     sandbox = _sandbox()
     worker = self.request.hostname or ""
-    result = run_attempt(submission_id, settings, store, sandbox=sandbox, worker=worker)
+    result = run_attempt(
+        submission_id, settings, store, sandbox=sandbox, worker=worker, finisher=_finisher()
+    )
     if result.retry_in is not None:
         sandbox.close()  # the fault may be a restarted daemon: connect afresh next time
         raise self.retry(countdown=result.retry_in)

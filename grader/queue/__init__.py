@@ -4,7 +4,7 @@ The database is the source of truth; the broker only carries ``submission_id`` n
 ``worker/`` holds the Celery app and the task, thin adapters over this package.
 """
 
-from grader.queue.attempt import AttemptResult, run_attempt
+from grader.queue.attempt import AttemptResult, Finisher, run_attempt
 from grader.queue.config import TASK_NAME, celery_config, parse_queues, queue_for
 from grader.queue.intake import Submitted, regrade, submit
 from grader.queue.publish import BrokerView, CeleryPublisher, Publisher
@@ -15,6 +15,7 @@ __all__ = [
     "AttemptResult",
     "BrokerView",
     "CeleryPublisher",
+    "Finisher",
     "Publisher",
     "Reaped",
     "Submitted",

@@ -11,6 +11,8 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -28,10 +30,53 @@ from grader.store import Claim, Store
 log = logging.getLogger(__name__)
 
 
+class Finisher:
+    """Finishes a worker process's runs on one background thread, so its next delivery's
+    hand-over, claim and clone overlap the last run's finish (comparison with the cohort,
+    reports, the run's transaction: ~20 ms, 3-4 % of the shortest grading).
+
+    At most one finish is pending: :meth:`submit` waits for the last one first. A finish
+    that fails is logged; the submission stays claimed, so when its lease lapses the reaper
+    queues it again, as for a worker lost mid-grade.
+    """
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finish")
+        self._pending: Future[None] | None = None
+
+    def submit(self, claim: Claim, finish_run: Callable[[], object]) -> None:
+        self.drain()
+        self._pending = self._thread.submit(_finish_logged, claim, finish_run)
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait for the pending finish; False if it is still running after ``timeout`` s."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return True
+        try:
+            pending.result(timeout)
+        except FutureTimeout:
+            self._pending = pending
+            return False
+        return True
+
+
+def _finish_logged(claim: Claim, finish_run: Callable[[], object]) -> None:
+    try:
+        finish_run()
+    except Exception:  # the thread's last stop: anything else would vanish with the Future
+        log.exception(
+            "could not finish %s attempt %s; it is graded again when its lease lapses",
+            claim.submission_id,
+            claim.attempt,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class AttemptResult:
     """``skipped`` (not ours to grade), ``retry`` (after ``retry_in`` s), ``done``,
-    ``duplicate`` (another delivery recorded this attempt first) or ``lost`` (lease gone)."""
+    ``duplicate`` (another delivery recorded this attempt first), ``lost`` (lease gone) or
+    ``finishing`` (handed to a :class:`Finisher`)."""
 
     state: str
     run_id: str | None = None
@@ -48,8 +93,10 @@ def run_attempt(
     worker: str = "",
     roots: tuple[Path, ...] | None = None,
     grade_fn: GradeFn = grade,
+    finisher: Finisher | None = None,
 ) -> AttemptResult:
-    """Grade the submission's current attempt if this delivery can claim it."""
+    """Grade the submission's current attempt if this delivery can claim it; with a
+    ``finisher``, return once graded and leave the finish to it."""
     claim = store.claim(
         submission_id, uuid.uuid4().hex, lease_seconds=settings.lease_seconds, worker=worker
     )
@@ -74,7 +121,10 @@ def run_attempt(
         )
         log.warning("%s not gradable, retry in %ss: %s", submission_id, delay, report.reason)
         return AttemptResult("retry", retry_in=delay) if released else AttemptResult("lost")
-    return _finish(claim, report, settings, store)
+    if finisher is None:
+        return _finish(claim, report, settings, store)
+    finisher.submit(claim, partial(_finish, claim, report, settings, store))
+    return AttemptResult("finishing", run_id=claim.token, outcome=report.outcome.value)
 
 
 def _grade(

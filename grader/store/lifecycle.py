@@ -159,26 +159,17 @@ class Lifecycle:
             "deadline_at": now + timedelta(seconds=lease_seconds),
             "tries": _S.tries + 1,
         }
-        with self._sessions.begin() as session:
-            done = session.execute(
-                sa.update(_S).where(_S.id == submission_id, takeable).values(**values)
-            )
-            if _rowcount(done) != 1:
-                return None
-            row = session.get_one(_S, submission_id)
-            return Claim(
-                submission_id=row.id,
-                attempt=row.attempt,
-                token=token,
-                repo_url=row.repo_url,
-                ref=row.ref,
-                commit_sha=row.commit_sha,
-                challenge_id=row.challenge_id,
-                challenge_version=row.challenge_version,
-                tries=row.tries,
-                faults=row.faults,
-                due_at=row.due_at,
-            )
+        claimed = (
+            sa.update(_S)
+            .where(_S.id == submission_id, takeable)
+            .values(**values)
+            .returning(*(getattr(_S, name) for name in _CLAIM_COLUMNS))
+        )
+        with self._sessions.begin() as session:  # one round trip: the row comes back
+            row = session.execute(claimed).one_or_none()
+        if row is None:
+            return None
+        return Claim(submission_id=submission_id, token=token, **row._asdict())
 
     def heartbeat(self, claim: Claim, *, lease_seconds: float) -> bool:
         """Renew the lease; False when the claim was lost (reaped or taken over)."""
@@ -382,6 +373,20 @@ def _outcome(value: str) -> str:
     if value not in set(Outcome):
         raise ValueError(f"unknown outcome {value!r}, expected one of {[str(o) for o in Outcome]}")
     return str(value)
+
+
+# What a claim reads back from the row it took (the rest of :class:`Claim` the caller knows).
+_CLAIM_COLUMNS = (
+    "attempt",
+    "repo_url",
+    "ref",
+    "commit_sha",
+    "challenge_id",
+    "challenge_version",
+    "tries",
+    "faults",
+    "due_at",
+)
 
 
 def _get(session: Session, submission_id: str) -> SubmissionTable:

@@ -240,6 +240,24 @@ def test_twenty_submissions_on_two_workers_are_each_graded_once_as_one_by_one(
     assert {found.worker.split("@")[0] for found in done} == {"w1", "w2"}
 
 
+def test_a_pool_process_recycled_after_each_grading_finishes_its_run_before_it_exits(
+    server: GitServer, settings: Settings, store: Store, workers: Workers
+) -> None:
+    """A run is finished on a background thread while the next delivery starts; a pool
+    process that exits right after its task (here: after every task) finishes it first, so
+    no run waits for its lease to lapse and be graded again."""
+    workers.start("recycled", GRADER_WORKER_MAX_TASKS_PER_CHILD="1")
+    ids = [_submit(server, settings, store, name) for name in ("good", "wrong", "good")]
+    done = _all_done(store, ids, 90)
+    assert [(found.tries, found.outcome) for found in done] == [
+        (1, "graded"),
+        (1, "graded"),
+        (1, "graded"),
+    ]
+    assert all(found.phases["reported"] is not None for found in done)
+    assert _runs_per_submission(settings) == {i: [1] for i in ids}
+
+
 def test_a_worker_killed_mid_grade_is_replaced_and_the_submission_has_one_result(
     server: GitServer,
     settings: Settings,

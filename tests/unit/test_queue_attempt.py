@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,10 +12,10 @@ import pytest
 
 from grader.models import GradeReport, Phase
 from grader.pipeline import GradeRequest, Observer
-from grader.queue import AttemptResult, run_attempt
+from grader.queue import AttemptResult, Finisher, run_attempt
 from grader.sandbox import Sandbox
 from grader.settings import PROJECT_ROOT, Settings, get_settings
-from grader.store import Store, open_store
+from grader.store import Claim, Store, open_store
 from grader.testing import graded_report, not_gradable_report, rejected_report
 
 ROOTS = (PROJECT_ROOT / "tests" / "fixtures" / "challenges",)
@@ -202,3 +204,84 @@ def test_a_challenge_missing_on_this_worker_is_an_infrastructure_fault(
     assert result.state == "retry"
     assert fake.requests == []
     assert "cannot load the challenge" in store.status(submission).last_error
+
+
+def test_with_a_finisher_the_run_is_recorded_on_its_thread_after_the_delivery_returns(
+    store: Store, settings: Settings
+) -> None:
+    submission = _enqueue(store)
+    fake = CannedGrade(graded_report)
+    finisher = Finisher()
+    result = run_attempt(submission, settings, store, roots=ROOTS, grade_fn=fake, finisher=finisher)
+    assert (result.state, result.outcome) == ("finishing", "graded")
+    assert finisher.drain(timeout=30)
+    found = store.status(submission)
+    assert (found.state, found.run_id) == ("done", fake.requests[0].run_id)
+    assert all(found.phases.values()), found.phases
+    assert (settings.reports_dir / fake.requests[0].run_id / "report.html").is_file()
+
+
+def test_a_finisher_holds_one_finish_at_a_time_and_reports_one_still_running() -> None:
+    finisher = Finisher()
+    release, order = threading.Event(), list[str]()
+
+    def first() -> None:
+        release.wait(30)
+        order.append("first")
+
+    finisher.submit(_claim("first"), first)
+    assert not finisher.drain(timeout=0.05)  # still running: kept pending, not dropped
+    submitted = threading.Thread(
+        target=finisher.submit, args=(_claim("second"), lambda: order.append("second"))
+    )
+    submitted.start()
+    submitted.join(0.05)
+    assert submitted.is_alive() and order == []  # the second waits for the first
+    release.set()
+    submitted.join(30)
+    assert finisher.drain(timeout=30)
+    assert order == ["first", "second"]
+
+
+def test_a_finish_that_fails_on_the_finisher_is_logged_and_its_submission_stays_claimed(
+    store: Store,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    submission = _enqueue(store)
+    finisher = Finisher()
+
+    def disk_full(*args: object, **kwargs: object) -> str | None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "finish", disk_full)
+    with caplog.at_level(logging.ERROR, logger="grader.queue.attempt"):
+        result = run_attempt(
+            submission,
+            settings,
+            store,
+            roots=ROOTS,
+            grade_fn=CannedGrade(graded_report),
+            finisher=finisher,
+        )
+        assert finisher.drain(timeout=30)
+    assert result.state == "finishing"
+    assert "could not finish" in caplog.text and "disk full" in caplog.text
+    found = store.status(submission)
+    assert (found.state, found.run_id) == ("running", None)  # the reaper's to queue again
+
+
+def _claim(token: str) -> Claim:
+    return Claim(
+        submission_id="s",
+        attempt=1,
+        token=token,
+        repo_url="https://github.com/someone/repo",
+        ref=None,
+        commit_sha="c" * 40,
+        challenge_id="fixture/functions",
+        challenge_version="1.0.0",
+        tries=1,
+        faults=0,
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 
 import pytest
+from celery import signals
 
 from grader.challenge import load_challenge
 from grader.cli.queue import worker_argv
@@ -13,10 +15,11 @@ from grader.errors import ConfigError
 from grader.queue import TASK_NAME, celery_config, parse_queues, queue_for
 from grader.queue.config import backoff, task_time_limit
 from grader.settings import PROJECT_ROOT, Settings, get_settings
+from grader.store import Claim
 from grader.testing import write_challenge
 from worker.app import app as worker_app
 from worker.reaper import ReaperStep
-from worker.tasks import grade_submission
+from worker.tasks import _finisher, grade_submission
 
 
 def _settings(**changes: object) -> Settings:
@@ -112,3 +115,19 @@ def test_worker_argv_takes_queues_and_concurrency_from_settings_unless_given() -
     custom = worker_argv(settings, "data,default", 2, "big@%h")
     assert custom[1:3] == ["--queues=data,default", "--concurrency=2"]
     assert custom[-1] == "--hostname=big@%h"
+
+
+def test_a_pool_process_about_to_exit_waits_for_the_run_its_finisher_holds() -> None:
+    """billiard ends a pool process with ``os._exit``, which would kill the finisher's
+    thread mid-transaction; ``worker_process_shutdown`` is sent just before that."""
+    release, finished = threading.Event(), threading.Event()
+
+    def slow_finish() -> None:
+        release.wait(30)
+        finished.set()
+
+    claim = Claim("s", 1, "t", "https://github.com/a/b", None, "c" * 40, "fixture/x", "1", 1, 0)
+    _finisher().submit(claim, slow_finish)
+    threading.Timer(0.2, release.set).start()
+    signals.worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
+    assert finished.is_set()
