@@ -3,13 +3,17 @@
 Run with ``scripts/benchmark-queue [-n N] [--concurrency 1,2] [--challenge DIR] [--sample S]``.
 Starts a real Redis and PostgreSQL (Debian binaries, free ports) and one ``grader worker`` per
 round with the given concurrency, submits N copies of a sample, and reports submissions per
-minute and the queue latency (submit to claim, and submit to sandbox start). Figures only.
+minute and the queue latency (submit to claim, and submit to sandbox start). For each
+concurrency above 1 it also times grade() in that many separate processes with no queue: the
+machine's own ceiling for that row (a CPU-bound grading on shared vCPUs scales below N x).
+Figures only.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import multiprocessing
 import os
 import platform
 import statistics
@@ -22,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 from grader.challenge import Challenge, load_challenge
@@ -66,6 +71,44 @@ def sequential(challenge: Challenge, url: str, commit: str, settings: Settings, 
     return Round("sequential grade()", 60 * n / elapsed, 1.0, [], [], [])
 
 
+def side_by_side(challenge: Challenge, url: str, commit: str, n: int, processes: int) -> Round:
+    """The machine's own ceiling for a queue row: ``processes`` separate processes each run
+    grade() in a loop (n in all), started together once each has warmed up. No queue, no
+    database: what the cores give gradings that share nothing but the host."""
+    spawn = multiprocessing.get_context("spawn")
+    ready = spawn.Barrier(processes + 1)
+    share = n // processes
+    loops = [
+        spawn.Process(target=_grade_loop, args=(challenge.root, url, commit, share, ready))
+        for _ in range(processes)
+    ]
+    for loop in loops:
+        loop.start()
+    ready.wait(timeout=300)
+    start = time.perf_counter()
+    for loop in loops:
+        loop.join()
+    elapsed = time.perf_counter() - start
+    if any(loop.exitcode for loop in loops):
+        sys.exit(f"a grade() loop failed: exit codes {[loop.exitcode for loop in loops]}")
+    label = f"grade() in {processes} processes, no queue"
+    return Round(label, 60 * share * processes / elapsed, 1.0, [], [], [])
+
+
+def _grade_loop(root: Path, url: str, commit: str, n: int, ready: Barrier) -> None:
+    challenge = load_challenge(root)
+    settings = get_settings()
+    sandbox = grading_sandbox(settings)
+    try:
+        request = GradeRequest(url=url, challenge=challenge, ref=commit)
+        grade(request, settings, sandbox=sandbox)  # warm up, as every other row does
+        ready.wait(timeout=300)
+        for _ in range(n):
+            grade(dataclasses.replace(request, run_id=uuid.uuid4().hex), settings, sandbox=sandbox)
+    finally:
+        sandbox.close()
+
+
 @contextmanager
 def worker(env: dict[str, str], concurrency: int, log: Path) -> Iterator[None]:
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -100,12 +143,15 @@ def queued(
         open_store(settings.effective_database_url) as store,
         CeleryPublisher(settings) as publisher,
     ):
-        # Two lone submissions on an idle worker: their submit->claim latency, and the warm-up
-        # every long-lived worker has had (imports, the sandbox's daemon connection), as the
-        # sequential row has had its own.
+
         def one() -> str:  # a full SHA is pinned as is: no ls-remote while the burst runs
             return submit(url, challenge.id, settings, store, publisher, ref=commit).id
 
+        # The warm-up every long-lived worker has had (imports, the sandbox's daemon
+        # connection, templates), as the sequential row has had its own: one grading per pool
+        # process, at once, so none of them starts the burst cold. Then two lone submissions
+        # on the idle worker, for their submit->claim latency.
+        _until_done(store, [one() for _ in range(concurrency)])
         idle = [_until_done(store, [one()])[0], _until_done(store, [one()])[0]]
         ids = [one() for _ in range(n)]
         done = _until_done(store, ids)
@@ -137,7 +183,7 @@ def _until_done(store: Store, ids: list[str]) -> list[SubmissionStatus]:
 def _latency(values: list[float]) -> str:
     if not values:
         return "-"
-    return f"{statistics.median(values):.2f} (max {max(values):.2f})"
+    return f"{statistics.median(values):.3f} (max {max(values):.3f})"
 
 
 def _print(rounds: list[Round], n: int, sample: str, challenge: Challenge, repeats: int) -> None:
@@ -234,6 +280,9 @@ def _run(
         for concurrency in concurrencies:
             env = {**base_env, "GRADER_DATABASE_URL": postgres.create_database()}
             row = queued(url, commit, challenge, env, n, concurrency)
+            rows.append(dataclasses.replace(row, vs_sequential=row.per_minute / base.per_minute))
+        for concurrency in (c for c in concurrencies if c > 1):
+            row = side_by_side(challenge, url, commit, n, concurrency)
             rows.append(dataclasses.replace(row, vs_sequential=row.per_minute / base.per_minute))
         for row in rows:
             laps.setdefault(row.label, []).append(row)
