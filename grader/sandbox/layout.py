@@ -61,6 +61,8 @@ def judge_command() -> tuple[str, ...]:
     return ("python3", "-I", "-B", "-c", _boot_source())
 
 
-def judge_input(judge_tar: bytes, submission_tar: bytes) -> bytes:
-    """The judge's stdin: the judge tar's length on one line, that tar, the submission tar."""
-    return b"%d\n" % len(judge_tar) + judge_tar + submission_tar
+def judge_input(judge_tar: bytes, submission_tar: bytes) -> tuple[bytes, bytes, bytes]:
+    """The judge's stdin, in the parts to send one after another (never joined: the judge
+    files may be hundreds of MB of wheels): the judge tar's length on one line, that tar, the
+    submission tar."""
+    return b"%d\n" % len(judge_tar), judge_tar, submission_tar

@@ -78,10 +78,35 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
 
 def test_the_input_frames_the_judge_tar_by_its_length() -> None:
     judge, submission = _tar(("tests/", b"", 0o700)), _tar(("solution.py", b"x", 0o644))
-    stream = io.BytesIO(judge_input(judge, submission))
+    stream = io.BytesIO(b"".join(judge_input(judge, submission)))
     header = stream.readline(boot.HEADER_LIMIT)
     assert stream.read(int(header)) == judge
     assert stream.read() == submission
+
+
+def test_a_part_is_read_as_it_arrives_and_never_past_its_length() -> None:
+    stream = io.BufferedReader(io.BytesIO(b"judge" * 5000 + b"SUBMISSION"), buffer_size=7)
+    part = boot.part_of(stream, 25000)
+    assert len(part.read(4096)) == 4096  # a chunk at a time, not the whole part at once
+    assert len(part.read()) == 25000 - 4096
+    assert part.read() == b""
+    assert stream.read() == b"SUBMISSION"
+
+
+def test_the_submission_unpacks_after_a_streamed_judge_tar_even_with_bytes_past_its_end(
+    tmp_path: Path,
+) -> None:
+    judge = _tar(("tests/test_a.py", b"def test_a(): pass", 0o600)) + bytes(20_000)
+    submission = _tar(("solution.py", b"x = 1", 0o644))
+    header, *parts = judge_input(judge, submission)
+    stream = io.BytesIO(header + b"".join(parts))
+    length = int(stream.readline(boot.HEADER_LIMIT))
+    judge_part = boot.part_of(stream, length)
+    assert boot.unpack(judge_part, tmp_path / "judge") == 1
+    while judge_part.read(1 << 16):  # as boot's main does
+        pass
+    assert boot.unpack(stream, tmp_path / "submission") == 1
+    assert (tmp_path / "submission" / "solution.py").read_text() == "x = 1"
 
 
 def test_the_command_runs_boot_isolated_from_the_environment() -> None:

@@ -22,7 +22,10 @@ import shutil
 import sys
 import tarfile
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 JUDGE = Path("/judge")
 SUBMISSION = Path("/submission")
@@ -36,6 +39,32 @@ def _target(root: Path, member: tarfile.TarInfo) -> Path:
     if unsafe or not (member.isfile() or member.isdir()):
         raise SystemExit(f"grader boot: refused archive member {member.name!r} ({member.type!r})")
     return root.joinpath(*[part for part in parts if part not in ("", ".")])
+
+
+class _Bounded(io.RawIOBase):
+    """The next ``length`` bytes of ``stream`` and not one more, read as they arrive: the
+    judge files may carry hundreds of MB of the candidate's wheels, which held in memory would
+    count against the sandbox's memory limit for the whole run."""
+
+    def __init__(self, stream: IO[bytes], length: int) -> None:
+        super().__init__()
+        self._stream = stream
+        self._left = length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        view = memoryview(buffer).cast("B")[: self._left]
+        data = self._stream.read(len(view)) if len(view) else b""
+        view[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+
+def part_of(stream: IO[bytes], length: int) -> IO[bytes]:
+    """``length`` bytes of ``stream`` as a stream of their own."""
+    return io.BufferedReader(_Bounded(stream, length))
 
 
 def unpack(stream: IO[bytes], root: Path) -> int:
@@ -67,9 +96,11 @@ def main() -> None:
     header = stdin.readline(HEADER_LIMIT)
     if not header.strip().isdigit():
         raise SystemExit(f"grader boot: no input on stdin (read {header[:20]!r})")
-    judge_tar = stdin.read(int(header))
+    judge_tar = part_of(stdin, int(header))
     os.umask(0o077)
-    unpack(io.BytesIO(judge_tar), JUDGE)
+    unpack(judge_tar, JUDGE)
+    while judge_tar.read(1 << 16):  # the tar's end padding, so the next one starts after it
+        pass
     os.umask(0o022)
     unpack(stdin, SUBMISSION)
     null = os.open(os.devnull, os.O_RDONLY)

@@ -18,7 +18,7 @@ import struct
 import tarfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,8 +216,9 @@ class _Output:
     log: bytes = b""
 
 
-def _exchange(raw: socket.socket, stdin: bytes) -> _Output:
-    """Feed ``stdin`` to the container and read its output until it closes (it exited).
+def _exchange(raw: socket.socket, stdin: Sequence[bytes]) -> _Output:
+    """Feed ``stdin`` (its parts in turn) to the container and read its output until it
+    closes (it exited).
 
     The input is written by a second thread, so a judge that writes while the worker still
     sends cannot deadlock the two. Past :data:`MAX_RESULTS_BYTES` results are drained, not
@@ -227,7 +228,8 @@ def _exchange(raw: socket.socket, stdin: bytes) -> _Output:
 
     def feed() -> None:
         try:
-            raw.sendall(stdin)
+            for part in stdin:
+                raw.sendall(part)
             raw.shutdown(socket.SHUT_WR)  # StdinOnce: the judge's stdin ends here
         except OSError as exc:  # the container ended first: its exit code tells why
             log.info("the sandbox stopped reading its input: %s", exc)
@@ -261,7 +263,7 @@ def _wait(
     client: docker.DockerClient,
     container_id: str,
     raw: socket.socket,
-    stdin: bytes,
+    stdin: Sequence[bytes],
     wall_seconds: int,
 ) -> tuple[int, bool, _Output]:
     """Run the exchange up to the wall limit; on expiry kill from outside.
