@@ -56,6 +56,7 @@ fact("candidate_writes_stdout", as_candidate(TRY.format("open('/proc/1/fd/1', 'w
 fact("stdin", sys.stdin.read())
 print("to the log, not the results")
 fact("caps", [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1])
+fact("peak_kb", int([l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]))
 if os.environ.get("PROBE_SLEEP"):
     import time; time.sleep(int(os.environ["PROBE_SLEEP"]))
 if os.environ.get("PROBE_FLOOD"):
@@ -76,7 +77,12 @@ def _submission() -> bytes:
 
 
 def _job(
-    image: str, *, run_id: str, wall: int = 60, env: dict[str, str] | None = None
+    image: str,
+    *,
+    run_id: str,
+    wall: int = 60,
+    env: dict[str, str] | None = None,
+    extra: dict[str, bytes] | None = None,
 ) -> SandboxJob:
     return SandboxJob(
         run_id=run_id,
@@ -84,7 +90,11 @@ def _job(
         limits=Limits(
             memory_mb=256, cpus=1.0, pids=64, disk_mb=64, wall_seconds=wall, test_seconds=5
         ),
-        judge_files={"harness/grader_harness/judge.py": PROBE.encode(), "out/.keep": b""},
+        judge_files={
+            "harness/grader_harness/judge.py": PROBE.encode(),
+            "out/.keep": b"",
+            **(extra or {}),
+        },
         submission_tar=_submission(),
         env=env or {},
     )
@@ -139,6 +149,18 @@ def test_an_abnormal_end_brings_back_the_judges_log_and_a_normal_one_does_not(
     assert b"probe failing" not in failed.results_json
     normal = run_container(docker_client, _job(base_image, run_id="probe-normal"))
     assert normal.exit_code == 0 and normal.log_tail == ""
+
+
+def test_big_judge_files_are_unpacked_as_they_arrive_not_held_in_the_judges_memory(
+    docker_client: docker.DockerClient, base_image: str
+) -> None:
+    """The candidate's wheels travel in the judge files (up to 500 MB); a copy held by the
+    judge would count against the sandbox's memory limit for the whole run."""
+    wheels = {"wheels/big-1.0-py3-none-any.whl": bytes(150 * 2**20)}
+    run = run_container(docker_client, _job(base_image, run_id="probe-big", extra=wheels))
+    facts = _facts(run.results_json)
+    assert run.exit_code == 0 and facts["submission"] == ["solution.py"]
+    assert int(str(facts["peak_kb"])) < 40 * 1024, facts["peak_kb"]
 
 
 def test_results_over_the_cap_are_a_judge_error_and_the_container_is_removed(
