@@ -243,9 +243,10 @@ def test_twenty_submissions_on_two_workers_are_each_graded_once_as_one_by_one(
 def test_a_pool_process_recycled_after_each_grading_finishes_its_run_before_it_exits(
     server: GitServer, settings: Settings, store: Store, workers: Workers
 ) -> None:
-    """A run is finished on a background thread while the next delivery starts; a pool
-    process that exits right after its task (here: after every task) finishes it first, so
-    no run waits for its lease to lapse and be graded again."""
+    """A run is finished on a background thread while the next delivery starts; with a pool
+    process replaced after every task, each run is still finished once, by the process that
+    graded it (no lease lapses, no regrade). The finish usually beats the process's exit even
+    without the drain on exit; tests/unit/test_queue_config.py proves the drain waits."""
     workers.start("recycled", GRADER_WORKER_MAX_TASKS_PER_CHILD="1")
     ids = [_submit(server, settings, store, name) for name in ("good", "wrong", "good")]
     done = _all_done(store, ids, 90)
